@@ -1,0 +1,110 @@
+/**
+ * Herald's layering rules (docs/architecture.md, "Dependency rules"), checked in CI by `npm run deps:check`.
+ * Arrows point inward: adapters depend on the pure core, never the reverse.
+ */
+const PURE_NPM = '^node_modules/(ip-address)/';
+const PURE_BGP = '^src/bgp/(wire|messages|attributes|capabilities|nlri|fsm|rib|bfd/(codec|fsm))';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'core-is-pure',
+      comment:
+        'src/core imports only src/core and pure npm packages: no Node I/O, no Kubernetes client, no native code.',
+      severity: 'error',
+      from: { path: '^src/core/' },
+      to: { pathNot: [`^src/core/`, PURE_NPM] },
+    },
+    {
+      name: 'config-is-pure',
+      comment:
+        'src/config turns plain JSON into a typed Config; it imports only src/core, itself and pure packages.',
+      severity: 'error',
+      from: { path: '^src/config/' },
+      to: { pathNot: ['^src/core/', '^src/config/', PURE_NPM] },
+    },
+    {
+      name: 'bgp-is-self-contained',
+      comment: 'bgp-ts-lite is a library of its own: it imports nothing from the rest of Herald.',
+      severity: 'error',
+      from: { path: '^src/bgp/' },
+      to: { path: '^src/', pathNot: '^src/bgp/' },
+    },
+    {
+      name: 'bgp-pure-parts',
+      comment: 'Codecs and FSMs in bgp-ts-lite are pure: no Node built-ins, no session I/O.',
+      severity: 'error',
+      from: { path: PURE_BGP },
+      to: { pathNot: [PURE_BGP, '^src/bgp/(errors|constants|types)'] },
+    },
+    {
+      name: 'bgp-no-npm-deps',
+      comment: 'bgp-ts-lite depends on Node built-ins only, so it can be published alone.',
+      severity: 'error',
+      from: { path: '^src/bgp/' },
+      to: { path: '^node_modules/' },
+    },
+    {
+      name: 'k8s-only-from-apps',
+      comment:
+        'Only the composition roots (controller, speaker, apiserver, bin) import the Kubernetes adapter.',
+      severity: 'error',
+      from: { pathNot: '^src/(k8s|controller|speaker|apiserver|bin)/' },
+      to: { path: '^src/k8s/' },
+    },
+    {
+      name: 'kubernetes-client-only-in-k8s',
+      severity: 'error',
+      from: { pathNot: '^src/(k8s|bin)/' },
+      to: { path: '^node_modules/@kubernetes/' },
+    },
+    {
+      name: 'native-only-from-platform',
+      severity: 'error',
+      from: { pathNot: '^src/platform/' },
+      to: { path: '^native/' },
+    },
+    {
+      name: 'apps-are-separate',
+      comment: 'controller and speaker do not import each other; only bin imports them.',
+      severity: 'error',
+      from: { path: '^src/controller/' },
+      to: { path: '^src/speaker/' },
+    },
+    {
+      name: 'speaker-not-controller',
+      severity: 'error',
+      from: { path: '^src/speaker/' },
+      to: { path: '^src/controller/' },
+    },
+    {
+      name: 'only-bin-imports-apps',
+      severity: 'error',
+      from: { pathNot: '^src/(bin|controller|speaker|apiserver|lab)/' },
+      to: { path: '^src/(controller|speaker|apiserver|lab)/' },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.json'],
+    },
+    exclude: { path: '^(dist|node_modules)/' },
+  },
+};

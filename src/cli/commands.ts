@@ -1,0 +1,4 @@
+/** Every subcommand `herald` offers, in the order `herald --help` lists them. */
+import type { Command } from './command.js';
+
+export const COMMANDS: readonly Command[] = [];
