@@ -32,3 +32,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 npm ci --no-audit --no-fund
+
+# Herald supports Node 20, 22 and 24: install the other two majors from the npm registry into .tools/ so
+# `npm test` can run the unit suite on each (scripts/test-compat.sh).
+for major in 22 24; do
+  dir=".tools/node$major"
+  if [ ! -x "$dir/node_modules/.bin/node" ]; then
+    mkdir -p "$dir"
+    npm install --no-save --no-audit --no-fund --prefix "$dir" "node@$major" >/dev/null
+  fi
+done
