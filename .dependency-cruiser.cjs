@@ -3,7 +3,8 @@
  * Arrows point inward: adapters depend on the pure core, never the reverse.
  */
 const PURE_NPM = '^node_modules/(ip-address)/';
-const PURE_BGP = '^src/bgp/(wire|messages|attributes|capabilities|nlri|fsm|rib|bfd/(codec|fsm))';
+const PURE_BGP =
+  '^src/bgp/(codec\\.ts$|wire/|messages/|attributes/|capabilities/|nlri/|fsm/|rib/|bfd/(codec|fsm)/)';
 
 module.exports = {
   forbidden: [
