@@ -228,3 +228,115 @@ export const DEFAULT_CONNECT_RETRY_TIME = 120;
 export const MIN_HOLD_TIME = 3;
 /** RFC 8203/9003: shutdown communication up to 255 octets of UTF-8 */
 export const MAX_SHUTDOWN_COMMUNICATION_LENGTH = 255;
+
+// ---------------------------------------------------------------- wire sizes (codec)
+
+/** RFC 4271 §4.1: the Marker octet value (all ones). */
+export const BGP_MARKER_OCTET = 0xff;
+/** RFC 4271 §4.1 header fields after the marker: Length (2 octets), Type (1 octet). */
+export const BGP_LENGTH_FIELD_LENGTH = 2;
+
+/** RFC 4271 §4.2–4.5, RFC 2918 §3: smallest legal length of each message type, header included. */
+export const MinMessageLength = {
+  OPEN: 29,
+  UPDATE: 23,
+  NOTIFICATION: 21,
+  KEEPALIVE: 19,
+  ROUTE_REFRESH: 23,
+} as const;
+
+/** RFC 2918 §3, RFC 7313 §5: the ROUTE-REFRESH body (AFI 2, subtype/reserved 1, SAFI 1). */
+export const ROUTE_REFRESH_BODY_LENGTH = 4;
+/** RFC 4271 §4.2: Version 1 + My AS 2 + Hold Time 2 + BGP Identifier 4 + Opt Parm Len 1. */
+export const OPEN_FIXED_LENGTH = 10;
+/** RFC 4271 §4.2: the optional parameter header (type 1, length 1). */
+export const OPTIONAL_PARAMETER_HEADER_LENGTH = 2;
+/** RFC 9072 §2: extended optional parameter header (type 1, length 2). */
+export const EXTENDED_OPTIONAL_PARAMETER_HEADER_LENGTH = 3;
+/** RFC 9072 §2: the Non-Ext OP Len value that announces extended optional parameters is 255 with type 255. */
+export const EXTENDED_OPTIONAL_PARAMETERS_MARKER = 255;
+/** RFC 5492 §4: capability header (code 1, length 1). */
+export const CAPABILITY_HEADER_LENGTH = 2;
+/** RFC 4271 §4.3: Withdrawn Routes Length and Total Path Attribute Length fields. */
+export const UPDATE_LENGTH_FIELD_LENGTH = 2;
+/** RFC 4271 §4.5: Error code 1 + Error subcode 1. */
+export const NOTIFICATION_FIXED_LENGTH = 2;
+
+/** Largest value of a one-octet length field (attributes without Extended Length, optional parameters). */
+export const MAX_ONE_OCTET_LENGTH = 255;
+/** Largest value of a two-octet length field. */
+export const MAX_TWO_OCTET_LENGTH = 65535;
+/** RFC 4271 §4.2: largest 2-octet ASN; above it RFC 6793 needs AS_TRANS on 2-octet sessions. */
+export const MAX_TWO_OCTET_ASN = 65535;
+/** Largest 4-octet ASN (RFC 6793). */
+export const MAX_FOUR_OCTET_ASN = 0xffffffff;
+
+/** Address lengths in octets. */
+export const IPV4_ADDRESS_LENGTH = 4;
+export const IPV6_ADDRESS_LENGTH = 16;
+/** RFC 2545 §3: an IPv6 next hop may be a global address followed by a link-local address. */
+export const IPV6_NEXT_HOP_WITH_LINK_LOCAL_LENGTH = 32;
+/** Prefix lengths in bits. */
+export const IPV4_MAX_PREFIX_LENGTH = 32;
+export const IPV6_MAX_PREFIX_LENGTH = 128;
+export const BITS_PER_OCTET = 8;
+/** RFC 7911 §3: the Path Identifier prepended to each NLRI. */
+export const ADD_PATH_ID_LENGTH = 4;
+
+/** RFC 4271 §4.3 attribute header: flags 1 + type 1 + length 1 (2 with Extended Length). */
+export const ATTRIBUTE_HEADER_LENGTH = 3;
+export const EXTENDED_ATTRIBUTE_HEADER_LENGTH = 4;
+/** RFC 4271 §4.3: the low four bits of the flags octet are unused. */
+export const ATTR_FLAGS_UNUSED_MASK = 0x0f;
+
+/** Value lengths of fixed-size attributes (RFC 4271 §4.3, RFC 6793 §3, RFC 1997, RFC 4360, RFC 8092). */
+export const AttrLength = {
+  ORIGIN: 1,
+  NEXT_HOP: 4,
+  MULTI_EXIT_DISC: 4,
+  LOCAL_PREF: 4,
+  ATOMIC_AGGREGATE: 0,
+  /** 2-octet ASN + IPv4 address (sessions without the 4-octet AS capability). */
+  AGGREGATOR_TWO_OCTET: 6,
+  /** 4-octet ASN + IPv4 address (RFC 6793; also AS4_AGGREGATOR). */
+  AGGREGATOR_FOUR_OCTET: 8,
+  COMMUNITY: 4,
+  EXTENDED_COMMUNITY: 8,
+  LARGE_COMMUNITY: 12,
+} as const;
+
+/** RFC 4271 §4.3: AS_PATH segment header (type 1, length 1) and the most ASNs one segment holds. */
+export const AS_PATH_SEGMENT_HEADER_LENGTH = 2;
+export const MAX_AS_PATH_SEGMENT_ASNS = 255;
+/** ASN sizes on the wire. */
+export const TWO_OCTET_ASN_LENGTH = 2;
+export const FOUR_OCTET_ASN_LENGTH = 4;
+
+/** RFC 4760 §3: MP_REACH_NLRI fixed part (AFI 2, SAFI 1, next hop length 1) and the Reserved octet. */
+export const MP_REACH_FIXED_LENGTH = 4;
+export const MP_REACH_RESERVED_LENGTH = 1;
+/** RFC 4760 §4: MP_UNREACH_NLRI fixed part (AFI 2, SAFI 1). */
+export const MP_UNREACH_FIXED_LENGTH = 3;
+
+/** Capability value lengths (RFC 4760 §8, RFC 6793 §3, RFC 4724 §3, RFC 7911 §4, RFC 8950 §3). */
+export const CapabilityLength = {
+  MULTIPROTOCOL: 4,
+  FOUR_OCTET_AS: 4,
+  /** Route refresh, enhanced route refresh and extended message carry no value. */
+  EMPTY: 0,
+  GRACEFUL_RESTART_HEADER: 2,
+  GRACEFUL_RESTART_ENTRY: 4,
+  ADD_PATH_ENTRY: 4,
+  EXTENDED_NEXT_HOP_ENTRY: 6,
+} as const;
+/** RFC 4724 §3: Restart Time is the low 12 bits of the first two octets; the flags are the top 4. */
+export const GRACEFUL_RESTART_TIME_MASK = 0x0fff;
+export const GRACEFUL_RESTART_FLAGS_SHIFT = 12;
+
+/** RFC 1997 §3: the reserved ranges 0x00000000–0x0000FFFF and 0xFFFF0000–0xFFFFFFFF. */
+export const COMMUNITY_WELL_KNOWN_HIGH = 0xffff;
+/** RFC 7607 §2: AS number zero is reserved and makes AS_PATH / AGGREGATOR malformed. */
+export const RESERVED_ASN_ZERO = 0;
+/** RFC 5771: IPv4 multicast 224.0.0.0/4 (first octet 224–239), invalid as a NEXT_HOP (RFC 4271 §6.3). */
+export const IPV4_MULTICAST_FIRST_OCTET_MIN = 224;
+export const IPV4_MULTICAST_FIRST_OCTET_MAX = 239;

@@ -140,7 +140,11 @@ export interface KeepaliveMessage {
 
 export interface RouteRefreshMessage {
   readonly type: 'route-refresh';
-  readonly afi: AfiValue;
+  /**
+   * AfiValue for the families bgp-ts-lite knows; any other AFI is decoded as received, and a request
+   * for a family that was not negotiated must be ignored (RFC 2918 §4).
+   */
+  readonly afi: AfiValue | number;
   readonly safi: number;
   /** RouteRefreshSubtype (RFC 7313); 0 for a plain RFC 2918 request. */
   readonly subtype: number;

@@ -1,4 +1,5 @@
 /** Every subcommand `herald` offers, in the order `herald --help` lists them. */
 import type { Command } from './command.js';
+import { validateCommand } from './validate.js';
 
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [validateCommand];

@@ -187,3 +187,41 @@ export function formatSelector(selector: LabelSelector): string {
   });
   return parts.sort().join(',');
 }
+
+/**
+ * Whether some label set satisfies both selectors (their conjunction is satisfiable). Used when no node
+ * list is known, to decide conservatively whether two node-selector lists could select a common node.
+ */
+export function selectorsCanOverlap(a: LabelSelector, b: LabelSelector): boolean {
+  const byKey = new Map<string, SelectorRequirement[]>();
+  for (const r of [...a.requirements, ...b.requirements]) {
+    const list = byKey.get(r.key);
+    if (list) list.push(r);
+    else byKey.set(r.key, [r]);
+  }
+  for (const reqs of byKey.values()) {
+    if (!requirementsSatisfiable(reqs)) return false;
+  }
+  return true;
+}
+
+function requirementsSatisfiable(reqs: readonly SelectorRequirement[]): boolean {
+  const absent = reqs.some((r) => r.operator === 'DoesNotExist');
+  const present = reqs.some((r) => r.operator === 'Exists' || r.operator === 'In');
+  if (absent) return !present;
+  let allowed: Set<string> | undefined;
+  for (const r of reqs) {
+    if (r.operator !== 'In') continue;
+    allowed = new Set(r.values.filter((v) => allowed === undefined || allowed.has(v)));
+  }
+  if (allowed === undefined) return true; // only NotIn/Exists: infinitely many values remain
+  for (const r of reqs) if (r.operator === 'NotIn') for (const v of r.values) allowed.delete(v);
+  return allowed.size > 0;
+}
+
+/** Whether two ORed selector lists could match a common object; an empty list means "everything". */
+export function selectorListsCanOverlap(a: readonly LabelSelector[], b: readonly LabelSelector[]): boolean {
+  const left = a.length === 0 ? [EVERYTHING] : a;
+  const right = b.length === 0 ? [EVERYTHING] : b;
+  return left.some((x) => right.some((y) => selectorsCanOverlap(x, y)));
+}

@@ -1,0 +1,172 @@
+/**
+ * One path attribute on the wire (RFC 4271 §4.3): <Attribute Flags, Type Code, Length (1 octet, or 2
+ * with Extended Length), Value>. This module owns the header and the checks that do not depend on the
+ * type: Optional/Transitive flags against the table (RFC 7606 §3(c): treat-as-withdraw), an unknown
+ * well-known type (RFC 4271 §6.3: Unrecognized Well-known Attribute, session reset) and value length
+ * left over.
+ *
+ * Flags in the model: a decoded attribute carries `flags` only when the octet differs from what the
+ * encoder would choose (the RFC flags, plus Extended Length for values over 255 octets); an encoded one
+ * takes Optional/Transitive from the table and the other bits (Partial, Extended Length) from `flags`.
+ */
+import {
+  ATTRIBUTE_HEADER_LENGTH,
+  AttrFlag,
+  EXTENDED_ATTRIBUTE_HEADER_LENGTH,
+  MAX_ONE_OCTET_LENGTH,
+  UpdateSubcode,
+} from '../constants.js';
+import { BgpWireError } from '../errors.js';
+import type { PathAttribute } from '../types.js';
+import type { DecodeContext, WireCodec } from '../wire/codec.js';
+import { ACTION_STRENGTH, updateError } from '../wire/notify.js';
+import type { Reader } from '../wire/reader.js';
+import type { Writer } from '../wire/writer.js';
+import { attributeSpecByCode, attributeSpecOf, UNKNOWN_ATTRIBUTE_FLAGS, type AnyAttributeSpec } from './registry.js';
+import type { AttributeInput } from './spec.js';
+import type { CodecContext } from '../types.js';
+
+const OPTIONAL_TRANSITIVE = AttrFlag.OPTIONAL | AttrFlag.TRANSITIVE;
+
+/** Code of an attribute in the model. */
+export function attributeTypeCode(v: PathAttribute): number {
+  return v.kind === 'unknown' ? v.typeCode : attributeSpecOf(v).typeCode;
+}
+
+export function attributeValueLength(v: PathAttribute, ctx: CodecContext): number {
+  return v.kind === 'unknown' ? v.data.length : attributeSpecOf(v).length(v, ctx);
+}
+
+/** The flags octet the encoder writes for `v` with a value of `valueLength` octets. */
+export function wireFlags(v: PathAttribute, valueLength: number): number {
+  const rfc = v.kind === 'unknown' ? UNKNOWN_ATTRIBUTE_FLAGS : attributeSpecOf(v).flags;
+  let flags: number;
+  if (v.flags === undefined) flags = rfc;
+  // An unknown attribute is always optional: a well-known one would make the peer reset the session.
+  else if (v.kind === 'unknown') flags = v.flags | AttrFlag.OPTIONAL;
+  else flags = (v.flags & ~OPTIONAL_TRANSITIVE) | rfc;
+  if (valueLength > MAX_ONE_OCTET_LENGTH) flags |= AttrFlag.EXTENDED_LENGTH;
+  return flags;
+}
+
+function headerLength(flags: number): number {
+  return flags & AttrFlag.EXTENDED_LENGTH ? EXTENDED_ATTRIBUTE_HEADER_LENGTH : ATTRIBUTE_HEADER_LENGTH;
+}
+
+export function attributeLength(v: PathAttribute, ctx: CodecContext): number {
+  const valueLength = attributeValueLength(v, ctx);
+  return headerLength(wireFlags(v, valueLength)) + valueLength;
+}
+
+export function encodeAttribute(w: Writer, v: PathAttribute, ctx: CodecContext, valueLength?: number): void {
+  const length = valueLength ?? attributeValueLength(v, ctx);
+  const flags = wireFlags(v, length);
+  w.u8(flags);
+  w.u8(attributeTypeCode(v));
+  w.beginLength(flags & AttrFlag.EXTENDED_LENGTH ? 2 : 1);
+  if (v.kind === 'unknown') w.bytes(v.data);
+  else attributeSpecOf(v).encode(w, v, ctx);
+  w.endLength();
+}
+
+/** Result of decoding one attribute whose header is sound: the attribute (if usable) and its errors. */
+export interface AttributeOutcome {
+  readonly attribute: PathAttribute | undefined;
+  readonly errors: readonly BgpWireError[];
+}
+
+function withFlags<T extends PathAttribute>(attribute: T, flags: number, rfc: number, length: number): T {
+  const expected = length > MAX_ONE_OCTET_LENGTH ? rfc | AttrFlag.EXTENDED_LENGTH : rfc;
+  return flags === expected ? attribute : { ...attribute, flags };
+}
+
+function decodeKnown(spec: AnyAttributeSpec, flags: number, value: Reader, input: AttributeInput): AttributeOutcome {
+  const errors: BgpWireError[] = [];
+  if ((flags & OPTIONAL_TRANSITIVE) !== spec.flags) {
+    errors.push(input.fail(UpdateSubcode.ATTRIBUTE_FLAGS_ERROR, `${spec.name} flags 0x${flags.toString(16)}`, 'treat-as-withdraw'));
+  }
+  const length = value.remaining;
+  let attribute: PathAttribute | undefined;
+  try {
+    attribute = spec.decode(value, input);
+    if (!value.atEnd()) throw input.fail(UpdateSubcode.ATTRIBUTE_LENGTH_ERROR, `${spec.name}: ${value.remaining} octets left over`);
+  } catch (e) {
+    if (!(e instanceof BgpWireError)) throw e;
+    errors.push(e);
+    attribute = undefined;
+  }
+  return { attribute: attribute && withFlags(attribute, flags, spec.flags, length), errors };
+}
+
+/**
+ * Decodes the value of an attribute whose header was read: `raw` is the whole attribute (a view; errors
+ * copy it), `value` a reader over its value.
+ */
+export function decodeAttributeValue(
+  flags: number,
+  typeCode: number,
+  raw: Uint8Array,
+  value: Reader,
+  ctx: DecodeContext,
+): AttributeOutcome {
+  const spec = attributeSpecByCode(typeCode);
+  const input: AttributeInput = {
+    ctx,
+    raw,
+    fail: (subcode, reason, action = spec?.malformed ?? 'treat-as-withdraw', afiSafi) =>
+      updateError(subcode, action, raw.slice(), reason, afiSafi),
+  };
+  if (spec !== undefined) return decodeKnown(spec, flags, value, input);
+  if ((flags & AttrFlag.OPTIONAL) === 0) {
+    const error = updateError(
+      UpdateSubcode.UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE,
+      'session-reset',
+      raw.slice(),
+      `unrecognized well-known attribute type ${typeCode}`,
+    );
+    return { attribute: undefined, errors: [error] };
+  }
+  const length = value.remaining;
+  const attribute = withFlags({ kind: 'unknown', typeCode, data: value.rest() }, flags, UNKNOWN_ATTRIBUTE_FLAGS, length);
+  return { attribute, errors: [] };
+}
+
+/** Header of the attribute at r.pos, or a framing error (RFC 7606 §4: treat-as-withdraw). */
+export function readAttributeHeader(r: Reader): { flags: number; typeCode: number; length: number; start: number } {
+  const start = r.pos;
+  const framing = (reason: string) =>
+    updateError(UpdateSubcode.ATTRIBUTE_LENGTH_ERROR, 'treat-as-withdraw', r.buf.slice(start, r.end), reason);
+  if (r.remaining < ATTRIBUTE_HEADER_LENGTH) throw framing(`${r.remaining} octets left, too few for an attribute`);
+  const flags = r.u8();
+  const typeCode = r.u8();
+  if (flags & AttrFlag.EXTENDED_LENGTH && r.remaining < 2) throw framing('extended length field truncated');
+  const length = flags & AttrFlag.EXTENDED_LENGTH ? r.u16() : r.u8();
+  if (length > r.remaining) throw framing(`attribute ${typeCode} length ${length} overruns (${r.remaining} left)`);
+  return { flags, typeCode, length, start };
+}
+
+/** The strongest of a list of errors (RFC 7606 §3(e)). */
+export function strongest(errors: readonly BgpWireError[]): BgpWireError | undefined {
+  let best: BgpWireError | undefined;
+  for (const e of errors) if (best === undefined || ACTION_STRENGTH[e.action] > ACTION_STRENGTH[best.action]) best = e;
+  return best;
+}
+
+/**
+ * One attribute as a WireCodec (used by the codec laws and by anyone encoding a single attribute).
+ * decode() throws the strongest error the attribute has, whatever its action.
+ */
+export const pathAttributeCodec: WireCodec<PathAttribute> = {
+  encode: (w, v, ctx) => encodeAttribute(w, v, ctx),
+  decode(r, ctx) {
+    const h = readAttributeHeader(r);
+    const value = r.sub(h.length);
+    const raw = r.buf.subarray(h.start, r.pos);
+    const outcome = decodeAttributeValue(h.flags, h.typeCode, raw, value, ctx);
+    const error = strongest(outcome.errors);
+    if (error !== undefined) throw error;
+    if (outcome.attribute === undefined) throw new Error('bgp-ts-lite: attribute decoded to nothing without an error');
+    return outcome.attribute;
+  },
+  length: attributeLength,
+};

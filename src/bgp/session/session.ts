@@ -1,0 +1,447 @@
+/**
+ * BgpSession: one BGP peer, the I/O adapter around the pure FSM (../fsm). It turns sockets, decoded
+ * messages and clock timers into FSM events, executes the FSM's actions (connect, send, close, timers),
+ * and exports the caller's desired routes while Established (setRoutes, diffed against what was sent).
+ * The constructor validates and stores; nothing happens until start(). Events are typed (BgpSessionEvents).
+ */
+import type net from 'node:net';
+
+import { CeaseSubcode, ErrorCode } from '../constants.js';
+import type { BgpWireError } from '../errors.js';
+import { isVersionError, shutdownCommunicationOf } from '../fsm/notification.js';
+import { encodeShutdownCommunication } from '../messages/shutdown-communication.js';
+import { initialState, peerState, step } from '../fsm/reducer.js';
+import type {
+  BgpState,
+  ConnId,
+  FsmAction,
+  FsmEvent,
+  FsmState,
+  Negotiated,
+  StateReason,
+} from '../fsm/types.js';
+import { parseAddress } from '../nlri/prefix.js';
+import type { ExportContext } from '../rib/export.js';
+import type { Route } from '../rib/route.js';
+import type { BgpMessage, NotificationMessage } from '../types.js';
+import { systemClock, type Clock } from './clock.js';
+import { SessionConnection, type ConnectionHandlers } from './connection.js';
+import { TypedEmitter } from './emitter.js';
+import type { BgpSessionEvents, BgpSessionStats, StopOptions } from './events.js';
+import { RouteExporter, type FlushOptions } from './exporter.js';
+import { resolveSessionOptions, type BgpSessionInit, type ResolvedSessionOptions } from './options.js';
+import { ReceivedRoutes } from './received.js';
+import { TimerTable } from './timers.js';
+import { nodeTcpTransport, type TcpTransport } from './transport.js';
+
+export interface BgpSessionComponents {
+  /** Default: node:net (no TCP MD5 / TTL / GTSM). */
+  readonly transport?: TcpTransport;
+  /** Default: the system clock. */
+  readonly clock?: Clock;
+  /** Uniform random numbers in [0, 1) for timer jitter. Default Math.random. */
+  readonly random?: () => number;
+}
+
+interface QueueItem {
+  readonly event: FsmEvent;
+  /** The inbound socket of a TcpConnectionConfirmed event. */
+  readonly socket?: net.Socket;
+}
+
+interface Counters {
+  establishedCount: number;
+  updatesSent: number;
+  notificationsSent: number;
+  notificationsReceived: number;
+  lastReason?: StateReason;
+}
+
+export class BgpSession extends TypedEmitter<BgpSessionEvents> {
+  readonly #options: ResolvedSessionOptions;
+  readonly #transport: TcpTransport;
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly #timers: TimerTable;
+  readonly #conns = new Map<ConnId, SessionConnection>();
+  readonly #closing = new Set<Promise<void>>();
+  readonly #exporter = new RouteExporter();
+  readonly #received = new ReceivedRoutes();
+  readonly #counters: Counters = {
+    establishedCount: 0,
+    updatesSent: 0,
+    notificationsSent: 0,
+    notificationsReceived: 0,
+  };
+  readonly #queue: QueueItem[] = [];
+  #fsm: FsmState;
+  #processing = false;
+  #flushScheduled = false;
+  #establishedOn: { conn: ConnId; negotiated: Negotiated } | undefined;
+
+  /** Validates `init` (BgpInputError naming the field); does no I/O. */
+  constructor(init: BgpSessionInit, components: BgpSessionComponents = {}) {
+    super();
+    this.#options = resolveSessionOptions(init);
+    this.#transport = components.transport ?? nodeTcpTransport;
+    this.#clock = components.clock ?? systemClock;
+    this.#random = components.random ?? Math.random;
+    this.#timers = new TimerTable(this.#clock, (event) => this.#dispatch({ event }));
+    this.#fsm = initialState(this.#options.fsm);
+  }
+
+  get peerAddress(): string {
+    return this.#options.init.peerAddress;
+  }
+
+  get md5Password(): string | undefined {
+    return this.#options.init.md5Password;
+  }
+
+  get state(): BgpState {
+    return peerState(this.#fsm);
+  }
+
+  /** What was negotiated with the peer while Established. */
+  get negotiated(): Negotiated | undefined {
+    return this.#establishedOn?.negotiated;
+  }
+
+  get stats(): BgpSessionStats {
+    const c = this.#counters;
+    return {
+      state: this.state,
+      ...(c.lastReason !== undefined ? { lastReason: c.lastReason } : {}),
+      establishedCount: c.establishedCount,
+      updatesReceived: this.#received.updates,
+      updatesSent: c.updatesSent,
+      receivedPrefixes: this.#received.count,
+      advertisedPrefixes: this.#exporter.advertisedCount,
+      notificationsSent: c.notificationsSent,
+      notificationsReceived: c.notificationsReceived,
+    };
+  }
+
+  /** ManualStart (or ManualStart_with_PassiveTcpEstablishment for passive sessions). */
+  start(): void {
+    const passive = this.#options.init.passive === true;
+    this.#dispatch({ event: { type: passive ? 'ManualStart_with_PassiveTcpEstablishment' : 'ManualStart' } });
+  }
+
+  /**
+   * ManualStop: Cease (Administrative Shutdown with the RFC 9003 communication, or the given subcode) on
+   * every connection, or no NOTIFICATION at all for a graceful restart. Resolves when the connections are
+   * closed. Throws BgpInputError for a communication longer than 255 octets.
+   */
+  async stop(options: StopOptions = {}): Promise<void> {
+    if (options.shutdownCommunication !== undefined)
+      encodeShutdownCommunication(options.shutdownCommunication);
+    this.#dispatch({
+      event: {
+        type: 'ManualStop',
+        ...(options.subcode !== undefined ? { subcode: options.subcode } : {}),
+        ...(options.shutdownCommunication !== undefined
+          ? { communication: options.shutdownCommunication }
+          : {}),
+        ...(options.gracefulRestart === true ? { silent: true } : {}),
+      },
+    });
+    await this.#waitClosed(options.signal);
+    this.#timers.stopAll();
+  }
+
+  /**
+   * The routes to announce (desired state). Diffed against what the peer has and sent when Established;
+   * after every (re)connection the full set is sent, then End-of-RIB. Throws BgpInputError for a bad route.
+   */
+  setRoutes(routes: Iterable<Route>): void {
+    this.#exporter.setRoutes(routes);
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    queueMicrotask(() => {
+      this.#flushScheduled = false;
+      this.#flush({});
+    });
+  }
+
+  /** Hands over a connection the peer opened to us (from a BgpListener). */
+  acceptConnection(socket: net.Socket): void {
+    this.#dispatch({ event: { type: 'TcpConnectionConfirmed' }, socket });
+  }
+
+  /** Running FSM timers ("HoldTimer#2"), for tests and diagnostics. */
+  runningTimers(): string[] {
+    return this.#timers.running();
+  }
+
+  // ------------------------------------------------------------------ FSM driving
+
+  #dispatch(item: QueueItem): void {
+    this.#queue.push(item);
+    if (this.#processing) return;
+    this.#processing = true;
+    try {
+      for (let next = this.#queue.shift(); next !== undefined; next = this.#queue.shift()) this.#run(next);
+    } finally {
+      this.#processing = false;
+    }
+  }
+
+  #run(item: QueueItem): void {
+    const result = step(this.#fsm, item.event, { now: this.#clock.now(), random: this.#random });
+    this.#fsm = result.state;
+    for (const action of result.actions) this.#execute(action, item);
+    if (
+      item.socket !== undefined &&
+      !result.actions.some((a) => a.type === 'accept' || a.type === 'reject')
+    ) {
+      item.socket.destroy();
+    }
+  }
+
+  #execute(action: FsmAction, item: QueueItem): void {
+    switch (action.type) {
+      case 'connect':
+        return this.#connect(action.conn);
+      case 'accept':
+        return this.#adopt(action.conn, item.socket);
+      case 'reject':
+        return this.#reject(item.socket, action.notification);
+      case 'send':
+        this.#conns.get(action.conn)?.send(action.message);
+        return;
+      case 'close':
+        return this.#close(action.conn, action.notification);
+      case 'startTimer':
+        return this.#timers.start(action.timer, action.durationMs, action.conn);
+      case 'stopTimer':
+        return this.#timers.stop(action.timer, action.conn);
+      case 'stateChange':
+        return this.#stateChanged(action.from, action.to, action.reason);
+      case 'openReceived':
+        this.#conns.get(action.conn)?.negotiated(action.negotiated.codec);
+        this.emit('open', { negotiated: action.negotiated });
+        return;
+      case 'established':
+        return this.#established(action.conn, action.negotiated);
+      case 'deliver':
+        return this.#deliver(action.message);
+    }
+  }
+
+  #handlers(): ConnectionHandlers {
+    return {
+      message: (conn, message, warnings) => this.#onMessage(conn, message, warnings),
+      wireError: (conn, error) => this.#dispatch({ event: wireErrorEvent(conn.id, error) }),
+      lost: (conn, error) => {
+        if (this.#conns.get(conn.id) !== conn) return;
+        if (error !== undefined)
+          this.emit('warning', {
+            message: `connection to ${this.peerAddress} failed: ${error.message}`,
+            cause: error,
+          });
+        this.#dispatch({ event: { type: 'TcpConnectionFails', conn: conn.id } });
+      },
+    };
+  }
+
+  #onMessage(conn: SessionConnection, message: BgpMessage, warnings: readonly BgpWireError[]): void {
+    for (const w of warnings)
+      this.emit('warning', { message: `UPDATE repaired (RFC 7606 ${w.action}): ${w.message}`, cause: w });
+    const id = conn.id;
+    switch (message.type) {
+      case 'open':
+        return this.#dispatch({ event: { type: 'BGPOpen', conn: id, open: message } });
+      case 'keepalive':
+        return this.#dispatch({ event: { type: 'KeepAliveMsg', conn: id } });
+      case 'update':
+        return this.#dispatch({ event: { type: 'UpdateMsg', conn: id, message } });
+      case 'route-refresh':
+        return this.#dispatch({ event: { type: 'RouteRefreshMsg', conn: id, message } });
+      case 'notification': {
+        this.#counters.notificationsReceived++;
+        this.#emitNotification('received', message);
+        const type = isVersionError(message) ? 'NotifMsgVerErr' : 'NotifMsg';
+        return this.#dispatch({ event: { type, conn: id, notification: message } });
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ connections
+
+  #connect(id: ConnId): void {
+    const conn = new SessionConnection(id, 'outbound', this.#handlers());
+    this.#conns.set(id, conn);
+    const o = this.#options;
+    const attempt = Promise.resolve().then(() =>
+      this.#transport.connect({
+        host: o.init.peerAddress,
+        port: o.peerPort,
+        ...(o.init.localAddress !== undefined ? { localAddress: o.init.localAddress } : {}),
+        ...(o.init.localPort !== undefined ? { localPort: o.init.localPort } : {}),
+        ...(o.init.md5Password !== undefined ? { md5Password: o.init.md5Password } : {}),
+        ...(o.ttl !== undefined ? { ttl: o.ttl } : {}),
+        ...(o.minTtl !== undefined ? { minTtl: o.minTtl } : {}),
+        timeoutMs: o.connectTimeoutMs,
+        signal: conn.abort.signal,
+      }),
+    );
+    attempt.then(
+      (socket) => {
+        if (this.#conns.get(id) !== conn || conn.closed) {
+          socket.destroy();
+          return;
+        }
+        conn.attach(socket);
+        this.#dispatch({ event: { type: 'Tcp_CR_Acked', conn: id } });
+      },
+      (error: unknown) => {
+        if (this.#conns.get(id) !== conn) return;
+        const text = error instanceof Error ? error.message : String(error);
+        this.emit('warning', {
+          message: `connect to ${this.peerAddress} port ${o.peerPort} failed: ${text}`,
+          cause: error,
+        });
+        this.#dispatch({ event: { type: 'TcpConnectionFails', conn: id } });
+      },
+    );
+  }
+
+  #adopt(id: ConnId, socket: net.Socket | undefined): void {
+    if (socket === undefined) return;
+    const conn = new SessionConnection(id, 'inbound', this.#handlers());
+    this.#conns.set(id, conn);
+    conn.attach(socket);
+  }
+
+  #reject(socket: net.Socket | undefined, notification: NotificationMessage): void {
+    if (socket === undefined) return;
+    const conn = new SessionConnection(0, 'inbound', this.#handlers());
+    conn.attach(socket);
+    this.#closeConnection(conn, notification);
+  }
+
+  #close(id: ConnId, notification?: NotificationMessage): void {
+    const conn = this.#conns.get(id);
+    if (conn === undefined) return;
+    this.#conns.delete(id);
+    this.#timers.stopConnection(id);
+    this.#closeConnection(conn, conn.socket === undefined ? undefined : notification);
+  }
+
+  #closeConnection(conn: SessionConnection, notification?: NotificationMessage): void {
+    if (notification !== undefined) {
+      this.#counters.notificationsSent++;
+      this.#emitNotification('sent', notification);
+    }
+    const closing = conn.close(this.#clock, this.#options.closeLingerMs, notification);
+    this.#closing.add(closing);
+    void closing.finally(() => this.#closing.delete(closing));
+  }
+
+  async #waitClosed(signal?: AbortSignal): Promise<void> {
+    if (this.#closing.size === 0) return;
+    const all = Promise.all([...this.#closing]).then(() => undefined);
+    if (signal === undefined) return all;
+    await Promise.race([
+      all,
+      new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        else signal.addEventListener('abort', () => resolve(), { once: true });
+      }),
+    ]);
+  }
+
+  #emitNotification(direction: 'sent' | 'received', message: NotificationMessage): void {
+    const communication = shutdownCommunicationOf(message);
+    this.emit('notification', {
+      direction,
+      message,
+      ...(communication !== undefined ? { communication } : {}),
+    });
+  }
+
+  // ------------------------------------------------------------------ Established
+
+  #stateChanged(from: BgpState, to: BgpState, reason: StateReason): void {
+    this.#counters.lastReason = reason;
+    if (from === 'Established') {
+      this.#establishedOn = undefined;
+      this.#exporter.close();
+      this.#received.clear();
+    }
+    this.emit('state', { from, to, reason });
+  }
+
+  #established(id: ConnId, negotiated: Negotiated): void {
+    const conn = this.#conns.get(id);
+    if (conn === undefined) return;
+    this.#establishedOn = { conn: id, negotiated };
+    this.#counters.establishedCount++;
+    this.#exporter.open(this.#exportContext(conn, negotiated), (message) => conn.send(message));
+    this.emit('established', { negotiated });
+    this.#flush({ endOfRib: true });
+  }
+
+  #exportContext(conn: SessionConnection, negotiated: Negotiated): ExportContext {
+    const local = conn.localAddress;
+    const bytes = local !== undefined ? parseAddress(local) : undefined;
+    const o = this.#options;
+    const v4 = o.nextHopIpv4 ?? (bytes?.length === 4 ? bytes : undefined);
+    const v6 = o.nextHopIpv6 ?? (bytes?.length === 16 ? bytes : undefined);
+    return {
+      localAs: o.fsm.localAs,
+      peerAs: negotiated.peerAs,
+      codec: negotiated.codec,
+      families: negotiated.families,
+      ...(v4 !== undefined ? { nextHopIpv4: v4 } : {}),
+      ...(v6 !== undefined ? { nextHopIpv6: v6 } : {}),
+    };
+  }
+
+  #flush(options: FlushOptions): void {
+    const result = this.#exporter.flush(options);
+    const on = this.#establishedOn;
+    if (result === undefined || on === undefined) return;
+    this.#counters.updatesSent += result.updates;
+    if (result.skipped.length > 0) this.emit('routesSkipped', { skipped: result.skipped });
+    if (result.updates === 0) return;
+    this.emit('routesSent', {
+      updates: result.updates,
+      announced: result.announced,
+      withdrawn: result.withdrawn,
+      endOfRib: result.endOfRib,
+      ...(options.refresh !== undefined ? { refresh: options.refresh } : {}),
+    });
+    this.#dispatch({ event: { type: 'UpdateSent', conn: on.conn } });
+  }
+
+  #deliver(message: BgpMessage): void {
+    if (message.type === 'route-refresh') {
+      this.emit('routeRefresh', { message });
+      const negotiated = this.#establishedOn?.negotiated;
+      const family = negotiated?.families.find((f) => f.afi === message.afi && f.safi === message.safi);
+      // RFC 2918 §4: a refresh for a family not negotiated is ignored; BoRR/EoRR concern routes we receive.
+      if (negotiated === undefined || family === undefined || message.subtype !== 0) return;
+      this.#flush({ refresh: family, enhanced: negotiated.enhancedRouteRefresh });
+      return;
+    }
+    if (message.type !== 'update') return;
+    const summary = this.#received.apply(message);
+    this.emit('update', { message, ...summary, receivedPrefixes: this.#received.count });
+    const max = this.#options.init.maxPrefixes;
+    if (max !== undefined && this.#received.count > max) {
+      this.emit('warning', {
+        message: `${this.peerAddress} announced ${this.#received.count} prefixes, more than ${max}`,
+      });
+      this.#dispatch({ event: { type: 'AutomaticStop', subcode: CeaseSubcode.MAXIMUM_PREFIXES_REACHED } });
+    }
+  }
+}
+
+function wireErrorEvent(conn: ConnId, error: BgpWireError): FsmEvent {
+  const notification = { code: error.code, subcode: error.subcode, data: error.data };
+  if (error.code === ErrorCode.MESSAGE_HEADER) return { type: 'BGPHeaderErr', conn, error: notification };
+  if (error.code === ErrorCode.OPEN_MESSAGE) return { type: 'BGPOpenMsgErr', conn, error: notification };
+  return { type: 'UpdateMsgErr', conn, error: notification };
+}
