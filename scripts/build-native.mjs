@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, console */
 // Builds Herald's Node-API addon (native/ -> native/build/Release/herald_native.node) with node-gyp,
 // without downloading anything: node-gyp gets --nodedir explicitly (Node's own headers), so it never
 // tries to fetch a header tarball. Run via `npm run build:native` (npm puts its bundled node-gyp on PATH).

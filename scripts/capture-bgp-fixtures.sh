@@ -24,6 +24,7 @@ OUT=test/fixtures/bgp
 NS_D=hcap-d
 NS_P=hcap-p
 WORK=$(mktemp -d /tmp/hcap.XXXXXX)
+chmod 755 "$WORK" # FRR runs as user frr and must reach its directory
 PIDS=()
 DATE=$(date -u +%Y-%m-%d)
 
@@ -190,7 +191,7 @@ log "$d/bird.log" all;
 protocol device {}
 protocol static s4 { ipv4; route 198.51.100.0/24 blackhole; route 203.0.113.0/25 blackhole; }
 protocol static s6 { ipv6; route 2001:db8:100::/48 blackhole; }
-filter tag {
+filter fixture_tags {
   bgp_med = 50;
   bgp_community.add((65000, 100));
   bgp_community.add((65535, 65281));
@@ -206,8 +207,8 @@ protocol bgp peer {
   connect retry time 2;
   error wait time 1, 2;
   enable extended messages on;
-  ipv4 { import all; export filter tag; next hop self; add paths tx; };
-  ipv6 { import all; export filter tag; next hop address 2001:db8::1; };
+  ipv4 { import all; export filter fixture_tags; next hop self; add paths tx; };
+  ipv6 { import all; export filter fixture_tags; next hop address 2001:db8::1; };
 }
 EOF
   start_peer bird add-path
@@ -230,7 +231,7 @@ frr defaults traditional
 hostname hcap
 route-map TAG permit 10
  set metric 50
- set community 65000:100 no-export
+ set community 65000:100 graceful-shutdown
  set extcommunity rt 65000:1
  set large-community 4200000002:1:2
 exit
@@ -240,6 +241,7 @@ router bgp 4200000002
  no bgp network import-check
  neighbor 192.0.2.2 remote-as 65002
  neighbor 192.0.2.2 timers connect 1
+ neighbor 192.0.2.2 advertisement-interval 0
  neighbor 192.0.2.2 capability extended-nexthop
  address-family ipv4 unicast
   network 198.51.100.0/24 route-map TAG
@@ -251,10 +253,16 @@ router bgp 4200000002
  exit-address-family
 exit
 EOF
+  echo 'hostname hcap' >"$d/zebra.conf"
   chown -R frr:frr "$d"
   start_peer frr old
+  # zebra tells bgpd about interfaces and addresses, which it needs to pick next hops to announce.
+  ip netns exec "$NS_D" setsid /usr/lib/frr/zebra -f "$d/zebra.conf" -i "$d/zebra.pid" -z "$d/zserv.api" \
+    --vty_socket "$d" -u frr -g frr --log "file:$d/zebra.log" >"$d/zebra.stdout" 2>&1 &
+  PIDS+=($!)
+  sleep 1
   ip netns exec "$NS_D" setsid /usr/lib/frr/bgpd -f "$d/bgpd.conf" -i "$d/bgpd.pid" -z "$d/zserv.api" \
-    --vty_socket "$d" -u frr -g frr -Z -l 192.0.2.1 --log "file:$d/bgpd.log" >"$d/stdout" 2>&1 &
+    --vty_socket "$d" -u frr -g frr --log "file:$d/bgpd.log" >"$d/stdout" 2>&1 &
   PIDS+=($!)
   local vtysh="ip netns exec $NS_D vtysh --vty_socket $d -d bgpd"
   exchange frr "$vtysh -c 'clear bgp 192.0.2.2 soft in' >/dev/null" \
@@ -295,7 +303,7 @@ EOF
   PIDS+=($!)
   local tries=0
   until $cli global rib -a ipv4 add 198.51.100.0/24 nexthop 192.0.2.1 med 50 \
-    community 65000:100,no-export large-community 4200000001:1:2 extcommunity rt:65000:1 >/dev/null 2>&1; do
+    community 65000:100,65535:666 large-community 4200000001:1:2 extcommunity rt:65000:1 >/dev/null 2>&1; do
     tries=$((tries + 1)); [ $tries -lt 50 ] || { log "gobgp API not reachable"; return 1; }; sleep 0.2
   done
   $cli global rib -a ipv6 add 2001:db8:100::/48 nexthop 2001:db8::1 med 50 community 65000:100 \

@@ -17,7 +17,7 @@ import {
   checkPoolOverlaps,
   type ResolvedBgpAdvertisement,
 } from './cross-checks.js';
-import { Reporter, sortErrors, type ConfigError, type Findings } from './errors.js';
+import { Reporter, sortErrors, type Findings } from './errors.js';
 import { describe, isRecord, type JsonObject } from './fields.js';
 import { parseL2Advertisement, resolveL2 } from './l2.js';
 import { uniqueByName, type ObjectEnvelope, type ParseContext } from './meta.js';
@@ -133,5 +133,5 @@ export function parseConfig(snapshot: ResourceSnapshot, options: ParseOptions): 
     bfdProfiles,
     communities: new Map<string, Community>(aliases),
   };
-  return { ok: true, config, warnings: sortErrors(findings.warnings) as ConfigError[] };
+  return { ok: true, config, warnings: sortErrors(findings.warnings) };
 }

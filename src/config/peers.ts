@@ -73,11 +73,7 @@ function readAsns(spec: JsonObject, r: Reporter): { myASN?: number; localASN?: n
   } else {
     asn = peerASN !== undefined ? { peerASN } : { dynamicASN: dynamic as DynamicAsnMode };
   }
-  return {
-    ...(myASN ? { myASN } : {}),
-    ...(localASN !== undefined ? { localASN } : {}),
-    ...(asn ? { asn } : {}),
-  };
+  return { myASN: myASN || undefined, localASN, asn };
 }
 
 function readIp(spec: JsonObject, key: string, r: Reporter): IpAddress | undefined {

@@ -60,6 +60,15 @@ export interface BgpSessionStats {
   readonly notificationsReceived: number;
 }
 
+/** The TCP endpoints of an Established session (addresses in canonical form). */
+export interface ConnectionInfo {
+  readonly direction: 'outbound' | 'inbound';
+  readonly localAddress: string;
+  readonly localPort: number;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+}
+
 export interface StopOptions {
   /** RFC 9003 shutdown communication sent with Cease / Administrative Shutdown (at most 255 octets). */
   readonly shutdownCommunication?: string;

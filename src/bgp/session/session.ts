@@ -23,11 +23,11 @@ import type {
 import { parseAddress } from '../nlri/prefix.js';
 import type { ExportContext } from '../rib/export.js';
 import type { Route } from '../rib/route.js';
-import type { BgpMessage, NotificationMessage } from '../types.js';
+import type { AfiSafi, BgpMessage, NotificationMessage } from '../types.js';
 import { systemClock, type Clock } from './clock.js';
-import { SessionConnection, type ConnectionHandlers } from './connection.js';
+import { canonicalAddress, SessionConnection, type ConnectionHandlers } from './connection.js';
 import { TypedEmitter } from './emitter.js';
-import type { BgpSessionEvents, BgpSessionStats, StopOptions } from './events.js';
+import type { BgpSessionEvents, BgpSessionStats, ConnectionInfo, StopOptions } from './events.js';
 import { RouteExporter, type FlushOptions } from './exporter.js';
 import { resolveSessionOptions, type BgpSessionInit, type ResolvedSessionOptions } from './options.js';
 import { ReceivedRoutes } from './received.js';
@@ -167,6 +167,31 @@ export class BgpSession extends TypedEmitter<BgpSessionEvents> {
   /** Hands over a connection the peer opened to us (from a BgpListener). */
   acceptConnection(socket: net.Socket): void {
     this.#dispatch({ event: { type: 'TcpConnectionConfirmed' }, socket });
+  }
+
+  /** The TCP endpoints of the Established connection. */
+  get connection(): ConnectionInfo | undefined {
+    const on = this.#establishedOn;
+    const socket = on === undefined ? undefined : this.#conns.get(on.conn)?.socket;
+    if (on === undefined || socket === undefined) return undefined;
+    return {
+      direction: this.#conns.get(on.conn)?.direction ?? 'outbound',
+      localAddress: canonicalAddress(socket.localAddress) ?? '',
+      localPort: socket.localPort ?? 0,
+      remoteAddress: canonicalAddress(socket.remoteAddress) ?? '',
+      remotePort: socket.remotePort ?? 0,
+    };
+  }
+
+  /**
+   * Asks the peer to send its routes of `family` again (RFC 2918). Returns false when not Established, or
+   * when the peer did not advertise route refresh or the family was not negotiated.
+   */
+  requestRouteRefresh(family: AfiSafi): boolean {
+    const on = this.#establishedOn;
+    if (on === undefined || !on.negotiated.peerRouteRefresh) return false;
+    if (!on.negotiated.families.some((f) => f.afi === family.afi && f.safi === family.safi)) return false;
+    return this.#conns.get(on.conn)?.send({ type: 'route-refresh', afi: family.afi, safi: family.safi, subtype: 0 }) ?? false;
   }
 
   /** Running FSM timers ("HoldTimer#2"), for tests and diagnostics. */

@@ -179,7 +179,7 @@ export class Allocator implements AllocatorState {
     const request = n.request;
     let ips = placed.ips;
     let additionalFamilyError;
-    if (false) {
+    if (n.preferDual && ips.length === 1 && request.requestedIps.length === 0) {
       const extra = missingFamily(this, placed, n);
       if ('kind' in extra) additionalFamilyError = extra;
       else {

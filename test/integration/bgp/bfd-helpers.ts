@@ -191,7 +191,10 @@ export class Agent {
   }
 
   /** Sends a command and waits for its acknowledgement line. */
-  async call(command: { op: string; id?: string } & object, timeoutMs = 10_000): Promise<AgentLine> {
+  async call(
+    command: { op: string; id?: string; [key: string]: unknown },
+    timeoutMs = 10_000,
+  ): Promise<AgentLine> {
     const from = this.lines.length;
     this.send(command);
     const line = await this.waitFor(

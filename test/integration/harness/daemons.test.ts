@@ -3,7 +3,7 @@
 // namespace or process behind.
 //
 //   hhar-bird (b0 192.0.2.1) ---- (g0 192.0.2.2) hhar-gobgp     BIRD AS 65001 <-> gobgpd AS 65002
-//   hhar-frr  (f0 192.0.2.5) ---- (e0 192.0.2.6) hhar-exa       FRR AS 65003 (+bfdd) <-> ExaBGP AS 65004
+//   hhar-frr  (br0[f0] 192.0.2.5) -- (e0 192.0.2.6) hhar-exa     FRR AS 65003 (+bfdd) <-> ExaBGP AS 65004
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
@@ -95,7 +95,8 @@ describe.skipIf(skip !== undefined)('namespace and BGP daemon harness', () => {
     await lab.veth(lab.ns('frr'), 'f0', lab.ns('exa'), 'e0');
     await lab.addAddress(lab.ns('bird'), 'b0', '192.0.2.1/30');
     await lab.addAddress(lab.ns('gobgp'), 'g0', '192.0.2.2/30');
-    await lab.addAddress(lab.ns('frr'), 'f0', '192.0.2.5/30');
+    await lab.bridge(lab.ns('frr'), 'br0', ['f0']); // FRR's side sits on a bridge, to exercise Lab.bridge
+    await lab.addAddress(lab.ns('frr'), 'br0', '192.0.2.5/30');
     await lab.addAddress(lab.ns('exa'), 'e0', '192.0.2.6/30');
     bird = await startBird(lab, lab.ns('bird'), '192.0.2.1', BIRD_BODY);
     gobgpd = await startGobgp(lab, lab.ns('gobgp'), GOBGP_TOML);

@@ -17,7 +17,9 @@ export interface BindOptions {
 
 /** Opens a UDP socket of `family` bound to `address`:`port` (IPv6 sockets are IPv6-only). */
 export function bindUdp(options: BindOptions): Promise<Socket> {
-  const socket = createSocket(options.family === 'IPv4' ? { type: 'udp4' } : { type: 'udp6', ipv6Only: true });
+  const socket = createSocket(
+    options.family === 'IPv4' ? { type: 'udp4' } : { type: 'udp6', ipv6Only: true },
+  );
   return new Promise((resolve, reject) => {
     const onError = (error: Error): void => {
       socket.close();

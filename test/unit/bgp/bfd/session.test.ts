@@ -20,15 +20,17 @@ class Link {
   constructor(private readonly clock: FakeClock) {}
 
   transport(from: string, deliver: () => BfdSession | undefined): BfdTransport & { closed: boolean } {
-    const link = this;
+    const deliverLater = (packet: BfdControlPacket): void => {
+      this.log.push({ from, packet });
+      if (this.up) this.clock.setTimeout(() => deliver()?.receive(packet), 1);
+    };
     return {
       closed: false,
       send(bytes, callback) {
         if (this.closed) return callback(new Error('closed'));
         const decoded = decodeControlPacket(bytes);
         if (!decoded.ok) return callback(decoded.error);
-        link.log.push({ from, packet: decoded.packet });
-        if (link.up) link.clock.setTimeout(() => deliver()?.receive(decoded.packet), 1);
+        deliverLater(decoded.packet);
         callback(null);
       },
       async close() {
@@ -43,12 +45,11 @@ function pair(options: { passiveB?: boolean; seed?: number } = {}) {
   const link = new Link(clock);
   let seed = options.seed ?? 1;
   const random = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
-  let a: BfdSession | undefined;
-  let b: BfdSession | undefined;
-  const ta = link.transport('a', () => b);
-  const tb = link.transport('b', () => a);
+  const peers: { a?: BfdSession; b?: BfdSession } = {};
+  const ta = link.transport('a', () => peers.b);
+  const tb = link.transport('b', () => peers.a);
   const params = { desiredMinTxUs: 100_000, requiredMinRxUs: 100_000, detectMult: 3 };
-  a = new BfdSession(
+  const a = new BfdSession(
     { clock, random, transport: ta },
     {
       peerAddress: '192.0.2.2',
@@ -56,7 +57,7 @@ function pair(options: { passiveB?: boolean; seed?: number } = {}) {
       config: { ...params, localDiscriminator: 0xa, passive: false },
     },
   );
-  b = new BfdSession(
+  const b = new BfdSession(
     { clock, random, transport: tb },
     {
       peerAddress: '192.0.2.1',
@@ -64,6 +65,8 @@ function pair(options: { passiveB?: boolean; seed?: number } = {}) {
       config: { ...params, localDiscriminator: 0xb, passive: options.passiveB === true },
     },
   );
+  peers.a = a;
+  peers.b = b;
   const events = { a: [] as BfdStateChangeEvent[], b: [] as BfdStateChangeEvent[] };
   a.on('state-change', (e) => events.a.push(e));
   b.on('state-change', (e) => events.b.push(e));
