@@ -20,7 +20,7 @@ import { BgpWireError } from '../errors.js';
 import type { PathAttribute } from '../types.js';
 import type { DecodeContext, WireCodec } from '../wire/codec.js';
 import { ACTION_STRENGTH, updateError } from '../wire/notify.js';
-import type { Reader } from '../wire/reader.js';
+import { copyBytes, type Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import { attributeSpecByCode, attributeSpecOf, UNKNOWN_ATTRIBUTE_FLAGS, type AnyAttributeSpec } from './registry.js';
 import type { AttributeInput } from './spec.js';
@@ -114,14 +114,14 @@ export function decodeAttributeValue(
     ctx,
     raw,
     fail: (subcode, reason, action = spec?.malformed ?? 'treat-as-withdraw', afiSafi) =>
-      updateError(subcode, action, raw.slice(), reason, afiSafi),
+      updateError(subcode, action, copyBytes(raw), reason, afiSafi),
   };
   if (spec !== undefined) return decodeKnown(spec, flags, value, input);
   if ((flags & AttrFlag.OPTIONAL) === 0) {
     const error = updateError(
       UpdateSubcode.UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE,
       'session-reset',
-      raw.slice(),
+      copyBytes(raw),
       `unrecognized well-known attribute type ${typeCode}`,
     );
     return { attribute: undefined, errors: [error] };
@@ -135,7 +135,7 @@ export function decodeAttributeValue(
 export function readAttributeHeader(r: Reader): { flags: number; typeCode: number; length: number; start: number } {
   const start = r.pos;
   const framing = (reason: string) =>
-    updateError(UpdateSubcode.ATTRIBUTE_LENGTH_ERROR, 'treat-as-withdraw', r.buf.slice(start, r.end), reason);
+    updateError(UpdateSubcode.ATTRIBUTE_LENGTH_ERROR, 'treat-as-withdraw', copyBytes(r.buf, start, r.end), reason);
   if (r.remaining < ATTRIBUTE_HEADER_LENGTH) throw framing(`${r.remaining} octets left, too few for an attribute`);
   const flags = r.u8();
   const typeCode = r.u8();

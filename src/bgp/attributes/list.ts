@@ -11,7 +11,7 @@ import { BgpInputError, BgpWireError } from '../errors.js';
 import type { CodecContext, PathAttribute } from '../types.js';
 import type { DecodeContext } from '../wire/codec.js';
 import { EMPTY_DATA, updateError } from '../wire/notify.js';
-import type { Reader } from '../wire/reader.js';
+import { copyBytes, type Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import {
   attributeLength,
@@ -60,7 +60,7 @@ export function decodeAttributeList(r: Reader, ctx: DecodeContext): AttributeLis
         updateError(
           UpdateSubcode.MALFORMED_ATTRIBUTE_LIST,
           'attribute-discard',
-          raw.slice(),
+          copyBytes(raw),
           `attribute ${header.typeCode} repeated; the first is kept`,
         ),
       );

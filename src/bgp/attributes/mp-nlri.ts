@@ -26,7 +26,7 @@ import { BgpInputError } from '../errors.js';
 import { addPathOnReceive, addPathOnSend, isSupportedFamily } from '../nlri/family.js';
 import { decodeNlriList, encodeNlriList, nlriListLength, type NlriError } from '../nlri/nlri.js';
 import type { AfiSafi } from '../types.js';
-import type { Reader } from '../wire/reader.js';
+import { copyBytes, type Reader } from '../wire/reader.js';
 import type { AttributeInput, AttributeSpec } from './spec.js';
 
 const RESERVED = 0;
@@ -56,7 +56,7 @@ function disabler(input: AttributeInput, name: string, family: AfiSafi): NlriErr
 
 function splitNextHops(bytes: Uint8Array): Uint8Array[] {
   if (bytes.length !== IPV6_NEXT_HOP_WITH_LINK_LOCAL_LENGTH) return [bytes];
-  return [bytes.slice(0, IPV6_ADDRESS_LENGTH), bytes.slice(IPV6_ADDRESS_LENGTH)];
+  return [copyBytes(bytes, 0, IPV6_ADDRESS_LENGTH), copyBytes(bytes, IPV6_ADDRESS_LENGTH)];
 }
 
 function nextHopLength(afi: AfiValue, nextHops: readonly Uint8Array[]): number {

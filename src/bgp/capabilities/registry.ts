@@ -9,7 +9,7 @@ import { BgpInputError } from '../errors.js';
 import type { Capability } from '../types.js';
 import type { WireCodec } from '../wire/codec.js';
 import { openError } from '../wire/notify.js';
-import type { Reader } from '../wire/reader.js';
+import { copyBytes, type Reader } from '../wire/reader.js';
 import { addPathCapability } from './add-path.js';
 import { extendedNextHopCapability } from './extended-next-hop.js';
 import { fourOctetAsCapability } from './four-octet-as.js';
@@ -62,7 +62,7 @@ function decodeCapability(r: Reader): Capability {
   if (length > r.remaining) throw malformed(`length ${length} overruns the parameter (${r.remaining} left)`);
   const value = r.sub(length, () => malformed('value truncated'));
   if (spec === undefined) return { kind: 'unknown', code, data: value.rest() };
-  const data = value.buf.slice(value.pos, value.end);
+  const data = copyBytes(value.buf, value.pos, value.end);
   const capability = spec.decode(value, malformed);
   if (!value.atEnd()) throw malformed(`${value.remaining} octets left over`);
   return capability ?? { kind: 'unknown', code, data };

@@ -12,6 +12,7 @@ import {
   HeaderSubcode,
 } from '../constants.js';
 import { headerError, routeRefreshError, u16Data } from '../wire/notify.js';
+import { copyBytes } from '../wire/reader.js';
 import type { BodyCodec } from './body.js';
 
 export const routeRefreshBody: BodyCodec<'route-refresh'> = {
@@ -26,7 +27,7 @@ export const routeRefreshBody: BodyCodec<'route-refresh'> = {
       if (subtype === RouteRefreshSubtype.BEGIN_OF_RIB || subtype === RouteRefreshSubtype.END_OF_RIB) {
         throw routeRefreshError(
           RouteRefreshSubcode.INVALID_MESSAGE_LENGTH,
-          r.buf.slice(header.start, header.start + header.length),
+          copyBytes(r.buf, header.start, header.start + header.length),
           `ROUTE-REFRESH subtype ${subtype} with a ${bodyLength}-octet body`,
         );
       }

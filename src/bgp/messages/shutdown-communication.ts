@@ -7,6 +7,7 @@
 import { CeaseSubcode, ErrorCode, MAX_SHUTDOWN_COMMUNICATION_LENGTH } from '../constants.js';
 import { BgpInputError } from '../errors.js';
 import type { NotificationMessage } from '../types.js';
+import { copyBytes } from '../wire/reader.js';
 
 export type ShutdownCommunication =
   | { readonly kind: 'none' }
@@ -42,7 +43,7 @@ export function decodeShutdownCommunication(data: Uint8Array): ShutdownCommunica
   }
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(LENGTH_OCTET, LENGTH_OCTET + length));
-    return { kind: 'text', text, trailing: data.slice(LENGTH_OCTET + length) };
+    return { kind: 'text', text, trailing: copyBytes(data, LENGTH_OCTET + length) };
   } catch {
     return { kind: 'malformed', reason: 'not valid UTF-8' };
   }

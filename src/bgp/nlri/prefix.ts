@@ -6,6 +6,7 @@
 import { Afi, BITS_PER_OCTET, IPV4_ADDRESS_LENGTH } from '../constants.js';
 import { BgpInputError } from '../errors.js';
 import type { Prefix } from '../types.js';
+import { copyBytes } from '../wire/reader.js';
 import { formatAddress, parseAddress } from './address.js';
 import { addressLength, maxPrefixLength } from './family.js';
 
@@ -35,7 +36,7 @@ export function makePrefix(address: Uint8Array, length: number): Prefix {
   if (!Number.isInteger(length) || length < 0 || length > maxPrefixLength(afi)) {
     throw new BgpInputError('prefix', `length ${length} is outside 0..${maxPrefixLength(afi)}`);
   }
-  return { afi, length, address: maskInPlace(address.slice(), length) };
+  return { afi, length, address: maskInPlace(copyBytes(address), length) };
 }
 
 export function parsePrefix(text: string): Prefix {

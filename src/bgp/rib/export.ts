@@ -1,19 +1,12 @@
 /**
  * The path attributes we attach to routes sent to one peer (RFC 4271 §5.1): ORIGIN; AS_PATH empty towards
  * internal peers and [our AS] towards external ones, with AS_TRANS plus AS4_PATH on sessions without the
- * 4-octet AS capability (RFC 6793 §4.2.2); NEXT_HOP (IPv4) or the MP_REACH_NLRI next hop (IPv6, RFC 4760,
+ * 4-octet AS capability (RFC 6793 §4.2.2, via ../attributes/as4.ts); NEXT_HOP (IPv4) or the MP_REACH_NLRI next hop (IPv6, RFC 4760,
  * RFC 2545) from the session's own address; MED; LOCAL_PREF to internal peers only; communities, large
  * and extended communities. Attributes are in ascending type order (RFC 4271 §5).
  */
-import {
-  AS_TRANS,
-  Afi,
-  AsPathSegmentType,
-  MAX_TWO_OCTET_ASN,
-  Origin,
-  Safi,
-  type AfiValue,
-} from '../constants.js';
+import { toTwoOctetAttributes } from '../attributes/as4.js';
+import { Afi, AsPathSegmentType, Origin, Safi, type AfiValue } from '../constants.js';
 import type { AfiSafi, AsPathSegment, CodecContext, Nlri, PathAttribute } from '../types.js';
 import {
   normalizedCommunities,
@@ -55,11 +48,9 @@ export function nextHopFor(
   return attributes?.nextHop ?? (afi === Afi.IPV4 ? ctx.nextHopIpv4 : ctx.nextHopIpv6);
 }
 
-function asPaths(ctx: ExportContext): { asPath: AsPathSegment[]; as4Path?: AsPathSegment[] } {
-  if (!isExternal(ctx)) return { asPath: [] };
-  const sequence = (asn: number): AsPathSegment[] => [{ type: AsPathSegmentType.AS_SEQUENCE, asns: [asn] }];
-  if (ctx.codec.fourOctetAs || ctx.localAs <= MAX_TWO_OCTET_ASN) return { asPath: sequence(ctx.localAs) };
-  return { asPath: sequence(AS_TRANS), as4Path: sequence(ctx.localAs) };
+/** RFC 4271 §5.1.2: empty towards internal peers, our AS prepended towards external ones. */
+function asPath(ctx: ExportContext): AsPathSegment[] {
+  return isExternal(ctx) ? [{ type: AsPathSegmentType.AS_SEQUENCE, asns: [ctx.localAs] }] : [];
 }
 
 /**
@@ -74,10 +65,9 @@ export function exportAttributes(
   nlri: readonly Nlri[],
 ): PathAttribute[] {
   const a = attributes ?? {};
-  const { asPath, as4Path } = asPaths(ctx);
   const out: PathAttribute[] = [
     { kind: 'origin', value: a.origin ?? Origin.IGP },
-    { kind: 'as-path', segments: asPath },
+    { kind: 'as-path', segments: asPath(ctx) },
   ];
   if (afi === Afi.IPV4) out.push({ kind: 'next-hop', address: nextHop });
   if (a.med !== undefined) out.push({ kind: 'multi-exit-disc', value: a.med });
@@ -89,8 +79,8 @@ export function exportAttributes(
   }
   const extended = normalizedExtendedCommunities(a.extendedCommunities);
   if (extended.length > 0) out.push({ kind: 'extended-communities', values: extended });
-  if (as4Path !== undefined) out.push({ kind: 'as4-path', segments: as4Path });
   const large = normalizedLargeCommunities(a.largeCommunities);
   if (large.length > 0) out.push({ kind: 'large-communities', values: large });
-  return out;
+  // RFC 6793 §4.2.2: a 2-octet peer gets AS_TRANS in AS_PATH and the real path in AS4_PATH.
+  return ctx.codec.fourOctetAs ? out : toTwoOctetAttributes(out);
 }

@@ -121,7 +121,6 @@ export class SessionConnection {
         clock.clearTimeout(timer);
         resolve();
       });
-      socket.on('data', () => undefined);
       if (notification !== undefined) {
         try {
           socket.write(encodeMessage(notification, this.#codec));

@@ -4,7 +4,14 @@
  * initial routes (RFC 4724 §2), and whole families again for ROUTE-REFRESH, framed by BoRR/EoRR when
  * enhanced route refresh was negotiated (RFC 7313 §4).
  */
-import { RouteRefreshSubtype, type AfiValue } from '../constants.js';
+import {
+  IPV4_ADDRESS_LENGTH,
+  IPV6_ADDRESS_LENGTH,
+  RouteRefreshSubtype,
+  type AfiValue,
+} from '../constants.js';
+import type { Negotiated } from '../fsm/types.js';
+import { parseAddress } from '../nlri/prefix.js';
 import { endOfRib } from '../messages/end-of-rib.js';
 import {
   desiredRib,
@@ -39,6 +46,30 @@ interface Active {
   readonly ctx: ExportContext;
   readonly send: (message: BgpMessage) => boolean;
   sent: SentRib;
+}
+
+/**
+ * The export context of an Established session: next hops are our address on the connection for its
+ * family, unless configured (needed for the other family, e.g. IPv6 routes over an IPv4 session).
+ */
+export function exportContextFor(
+  localAddress: string | undefined,
+  negotiated: Negotiated,
+  localAs: number,
+  nextHopIpv4?: Uint8Array,
+  nextHopIpv6?: Uint8Array,
+): ExportContext {
+  const local = localAddress !== undefined ? parseAddress(localAddress) : undefined;
+  const v4 = nextHopIpv4 ?? (local?.length === IPV4_ADDRESS_LENGTH ? local : undefined);
+  const v6 = nextHopIpv6 ?? (local?.length === IPV6_ADDRESS_LENGTH ? local : undefined);
+  return {
+    localAs,
+    peerAs: negotiated.peerAs,
+    codec: negotiated.codec,
+    families: negotiated.families,
+    ...(v4 !== undefined ? { nextHopIpv4: v4 } : {}),
+    ...(v6 !== undefined ? { nextHopIpv6: v6 } : {}),
+  };
 }
 
 export class RouteExporter {

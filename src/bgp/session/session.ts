@@ -6,9 +6,9 @@
  */
 import type net from 'node:net';
 
-import { CeaseSubcode, ErrorCode } from '../constants.js';
+import { CeaseSubcode } from '../constants.js';
 import type { BgpWireError } from '../errors.js';
-import { isVersionError, shutdownCommunicationOf } from '../fsm/notification.js';
+import { shutdownCommunicationOf } from '../fsm/notification.js';
 import { encodeShutdownCommunication } from '../messages/shutdown-communication.js';
 import { initialState, peerState, step } from '../fsm/reducer.js';
 import type {
@@ -20,19 +20,19 @@ import type {
   Negotiated,
   StateReason,
 } from '../fsm/types.js';
-import { parseAddress } from '../nlri/prefix.js';
-import type { ExportContext } from '../rib/export.js';
 import type { Route } from '../rib/route.js';
 import type { AfiSafi, BgpMessage, NotificationMessage } from '../types.js';
 import { systemClock, type Clock } from './clock.js';
-import { canonicalAddress, SessionConnection, type ConnectionHandlers } from './connection.js';
+import { canonicalAddress, type ConnectionHandlers, type SessionConnection } from './connection.js';
 import { TypedEmitter } from './emitter.js';
 import type { BgpSessionEvents, BgpSessionStats, ConnectionInfo, StopOptions } from './events.js';
-import { RouteExporter, type FlushOptions } from './exporter.js';
+import { exportContextFor, RouteExporter, type FlushOptions } from './exporter.js';
+import { messageEvent, wireErrorEvent } from './inbound.js';
 import { resolveSessionOptions, type BgpSessionInit, type ResolvedSessionOptions } from './options.js';
 import { ReceivedRoutes } from './received.js';
 import { TimerTable } from './timers.js';
-import { nodeTcpTransport, type TcpTransport } from './transport.js';
+import { ConnectionPool } from './pool.js';
+import { nodeTcpTransport, type TcpConnectOptions, type TcpTransport } from './transport.js';
 
 export interface BgpSessionComponents {
   /** Default: node:net (no TCP MD5 / TTL / GTSM). */
@@ -63,8 +63,7 @@ export class BgpSession extends TypedEmitter<BgpSessionEvents> {
   readonly #clock: Clock;
   readonly #random: () => number;
   readonly #timers: TimerTable;
-  readonly #conns = new Map<ConnId, SessionConnection>();
-  readonly #closing = new Set<Promise<void>>();
+  readonly #pool: ConnectionPool;
   readonly #exporter = new RouteExporter();
   readonly #received = new ReceivedRoutes();
   readonly #counters: Counters = {
@@ -87,6 +86,28 @@ export class BgpSession extends TypedEmitter<BgpSessionEvents> {
     this.#clock = components.clock ?? systemClock;
     this.#random = components.random ?? Math.random;
     this.#timers = new TimerTable(this.#clock, (event) => this.#dispatch({ event }));
+    this.#pool = new ConnectionPool(
+      this.#transport,
+      this.#clock,
+      this.#options.closeLingerMs,
+      this.#handlers(),
+      {
+        connected: (id) => this.#dispatch({ event: { type: 'Tcp_CR_Acked', conn: id } }),
+        connectFailed: (id, error) => {
+          const text = error instanceof Error ? error.message : String(error);
+          const port = this.#options.peerPort;
+          this.emit('warning', {
+            message: `connect to ${this.peerAddress} port ${port} failed: ${text}`,
+            cause: error,
+          });
+          this.#dispatch({ event: { type: 'TcpConnectionFails', conn: id } });
+        },
+        notificationSent: (message) => {
+          this.#counters.notificationsSent++;
+          this.#emitNotification('sent', message);
+        },
+      },
+    );
     this.#fsm = initialState(this.#options.fsm);
   }
 
@@ -146,7 +167,9 @@ export class BgpSession extends TypedEmitter<BgpSessionEvents> {
         ...(options.gracefulRestart === true ? { silent: true } : {}),
       },
     });
-    await this.#waitClosed(options.signal);
+    // Called from an event listener, the stop is queued behind the event being processed: let it run.
+    if (this.#processing) await Promise.resolve();
+    await this.#pool.waitClosed(options.signal);
     this.#timers.stopAll();
   }
 
@@ -172,10 +195,10 @@ export class BgpSession extends TypedEmitter<BgpSessionEvents> {
   /** The TCP endpoints of the Established connection. */
   get connection(): ConnectionInfo | undefined {
     const on = this.#establishedOn;
-    const socket = on === undefined ? undefined : this.#conns.get(on.conn)?.socket;
+    const socket = on === undefined ? undefined : this.#pool.get(on.conn)?.socket;
     if (on === undefined || socket === undefined) return undefined;
     return {
-      direction: this.#conns.get(on.conn)?.direction ?? 'outbound',
+      direction: this.#pool.get(on.conn)?.direction ?? 'outbound',
       localAddress: canonicalAddress(socket.localAddress) ?? '',
       localPort: socket.localPort ?? 0,
       remoteAddress: canonicalAddress(socket.remoteAddress) ?? '',
@@ -191,7 +214,8 @@ export class BgpSession extends TypedEmitter<BgpSessionEvents> {
     const on = this.#establishedOn;
     if (on === undefined || !on.negotiated.peerRouteRefresh) return false;
     if (!on.negotiated.families.some((f) => f.afi === family.afi && f.safi === family.safi)) return false;
-    return this.#conns.get(on.conn)?.send({ type: 'route-refresh', afi: family.afi, safi: family.safi, subtype: 0 }) ?? false;
+    const message = { type: 'route-refresh', afi: family.afi, safi: family.safi, subtype: 0 } as const;
+    return this.#pool.get(on.conn)?.send(message) ?? false;
   }
 
   /** Running FSM timers ("HoldTimer#2"), for tests and diagnostics. */
@@ -215,7 +239,14 @@ export class BgpSession extends TypedEmitter<BgpSessionEvents> {
   #run(item: QueueItem): void {
     const result = step(this.#fsm, item.event, { now: this.#clock.now(), random: this.#random });
     this.#fsm = result.state;
-    for (const action of result.actions) this.#execute(action, item);
+    for (const action of result.actions) {
+      try {
+        this.#execute(action, item);
+      } catch (error) {
+        // A failing action (e.g. a message the encoder refuses) must not take the event loop down.
+        this.emit('warning', { message: `could not ${action.type}: ${String(error)}`, cause: error });
+      }
+    }
     if (
       item.socket !== undefined &&
       !result.actions.some((a) => a.type === 'accept' || a.type === 'reject')
@@ -227,16 +258,19 @@ export class BgpSession extends TypedEmitter<BgpSessionEvents> {
   #execute(action: FsmAction, item: QueueItem): void {
     switch (action.type) {
       case 'connect':
-        return this.#connect(action.conn);
+        return this.#pool.connect(action.conn, this.#connectOptions());
       case 'accept':
-        return this.#adopt(action.conn, item.socket);
+        if (item.socket !== undefined) this.#pool.adopt(action.conn, item.socket);
+        return;
       case 'reject':
-        return this.#reject(item.socket, action.notification);
+        if (item.socket !== undefined) this.#pool.reject(item.socket, action.notification);
+        return;
       case 'send':
-        this.#conns.get(action.conn)?.send(action.message);
+        this.#pool.get(action.conn)?.send(action.message);
         return;
       case 'close':
-        return this.#close(action.conn, action.notification);
+        this.#timers.stopConnection(action.conn);
+        return this.#pool.close(action.conn, action.notification);
       case 'startTimer':
         return this.#timers.start(action.timer, action.durationMs, action.conn);
       case 'stopTimer':
@@ -244,7 +278,7 @@ export class BgpSession extends TypedEmitter<BgpSessionEvents> {
       case 'stateChange':
         return this.#stateChanged(action.from, action.to, action.reason);
       case 'openReceived':
-        this.#conns.get(action.conn)?.negotiated(action.negotiated.codec);
+        this.#pool.get(action.conn)?.negotiated(action.negotiated.codec);
         this.emit('open', { negotiated: action.negotiated });
         return;
       case 'established':
@@ -259,7 +293,7 @@ export class BgpSession extends TypedEmitter<BgpSessionEvents> {
       message: (conn, message, warnings) => this.#onMessage(conn, message, warnings),
       wireError: (conn, error) => this.#dispatch({ event: wireErrorEvent(conn.id, error) }),
       lost: (conn, error) => {
-        if (this.#conns.get(conn.id) !== conn) return;
+        if (!this.#pool.isCurrent(conn)) return;
         if (error !== undefined)
           this.emit('warning', {
             message: `connection to ${this.peerAddress} failed: ${error.message}`,
@@ -270,111 +304,29 @@ export class BgpSession extends TypedEmitter<BgpSessionEvents> {
     };
   }
 
-  #onMessage(conn: SessionConnection, message: BgpMessage, warnings: readonly BgpWireError[]): void {
-    for (const w of warnings)
-      this.emit('warning', { message: `UPDATE repaired (RFC 7606 ${w.action}): ${w.message}`, cause: w });
-    const id = conn.id;
-    switch (message.type) {
-      case 'open':
-        return this.#dispatch({ event: { type: 'BGPOpen', conn: id, open: message } });
-      case 'keepalive':
-        return this.#dispatch({ event: { type: 'KeepAliveMsg', conn: id } });
-      case 'update':
-        return this.#dispatch({ event: { type: 'UpdateMsg', conn: id, message } });
-      case 'route-refresh':
-        return this.#dispatch({ event: { type: 'RouteRefreshMsg', conn: id, message } });
-      case 'notification': {
-        this.#counters.notificationsReceived++;
-        this.#emitNotification('received', message);
-        const type = isVersionError(message) ? 'NotifMsgVerErr' : 'NotifMsg';
-        return this.#dispatch({ event: { type, conn: id, notification: message } });
-      }
-    }
-  }
-
-  // ------------------------------------------------------------------ connections
-
-  #connect(id: ConnId): void {
-    const conn = new SessionConnection(id, 'outbound', this.#handlers());
-    this.#conns.set(id, conn);
+  #connectOptions(): Omit<TcpConnectOptions, 'signal'> {
     const o = this.#options;
-    const attempt = Promise.resolve().then(() =>
-      this.#transport.connect({
-        host: o.init.peerAddress,
-        port: o.peerPort,
-        ...(o.init.localAddress !== undefined ? { localAddress: o.init.localAddress } : {}),
-        ...(o.init.localPort !== undefined ? { localPort: o.init.localPort } : {}),
-        ...(o.init.md5Password !== undefined ? { md5Password: o.init.md5Password } : {}),
-        ...(o.ttl !== undefined ? { ttl: o.ttl } : {}),
-        ...(o.minTtl !== undefined ? { minTtl: o.minTtl } : {}),
-        timeoutMs: o.connectTimeoutMs,
-        signal: conn.abort.signal,
-      }),
-    );
-    attempt.then(
-      (socket) => {
-        if (this.#conns.get(id) !== conn || conn.closed) {
-          socket.destroy();
-          return;
-        }
-        conn.attach(socket);
-        this.#dispatch({ event: { type: 'Tcp_CR_Acked', conn: id } });
-      },
-      (error: unknown) => {
-        if (this.#conns.get(id) !== conn) return;
-        const text = error instanceof Error ? error.message : String(error);
-        this.emit('warning', {
-          message: `connect to ${this.peerAddress} port ${o.peerPort} failed: ${text}`,
-          cause: error,
-        });
-        this.#dispatch({ event: { type: 'TcpConnectionFails', conn: id } });
-      },
-    );
+    return {
+      host: o.init.peerAddress,
+      port: o.peerPort,
+      ...(o.init.localAddress !== undefined ? { localAddress: o.init.localAddress } : {}),
+      ...(o.init.localPort !== undefined ? { localPort: o.init.localPort } : {}),
+      ...(o.init.md5Password !== undefined ? { md5Password: o.init.md5Password } : {}),
+      ...(o.ttl !== undefined ? { ttl: o.ttl } : {}),
+      ...(o.minTtl !== undefined ? { minTtl: o.minTtl } : {}),
+      timeoutMs: o.connectTimeoutMs,
+    };
   }
 
-  #adopt(id: ConnId, socket: net.Socket | undefined): void {
-    if (socket === undefined) return;
-    const conn = new SessionConnection(id, 'inbound', this.#handlers());
-    this.#conns.set(id, conn);
-    conn.attach(socket);
-  }
-
-  #reject(socket: net.Socket | undefined, notification: NotificationMessage): void {
-    if (socket === undefined) return;
-    const conn = new SessionConnection(0, 'inbound', this.#handlers());
-    conn.attach(socket);
-    this.#closeConnection(conn, notification);
-  }
-
-  #close(id: ConnId, notification?: NotificationMessage): void {
-    const conn = this.#conns.get(id);
-    if (conn === undefined) return;
-    this.#conns.delete(id);
-    this.#timers.stopConnection(id);
-    this.#closeConnection(conn, conn.socket === undefined ? undefined : notification);
-  }
-
-  #closeConnection(conn: SessionConnection, notification?: NotificationMessage): void {
-    if (notification !== undefined) {
-      this.#counters.notificationsSent++;
-      this.#emitNotification('sent', notification);
+  #onMessage(conn: SessionConnection, message: BgpMessage, warnings: readonly BgpWireError[]): void {
+    for (const w of warnings) {
+      this.emit('warning', { message: `UPDATE repaired (RFC 7606 ${w.action}): ${w.message}`, cause: w });
     }
-    const closing = conn.close(this.#clock, this.#options.closeLingerMs, notification);
-    this.#closing.add(closing);
-    void closing.finally(() => this.#closing.delete(closing));
-  }
-
-  async #waitClosed(signal?: AbortSignal): Promise<void> {
-    if (this.#closing.size === 0) return;
-    const all = Promise.all([...this.#closing]).then(() => undefined);
-    if (signal === undefined) return all;
-    await Promise.race([
-      all,
-      new Promise<void>((resolve) => {
-        if (signal.aborted) resolve();
-        else signal.addEventListener('abort', () => resolve(), { once: true });
-      }),
-    ]);
+    if (message.type === 'notification') {
+      this.#counters.notificationsReceived++;
+      this.#emitNotification('received', message);
+    }
+    this.#dispatch({ event: messageEvent(conn.id, message) });
   }
 
   #emitNotification(direction: 'sent' | 'received', message: NotificationMessage): void {
@@ -399,29 +351,15 @@ export class BgpSession extends TypedEmitter<BgpSessionEvents> {
   }
 
   #established(id: ConnId, negotiated: Negotiated): void {
-    const conn = this.#conns.get(id);
+    const conn = this.#pool.get(id);
     if (conn === undefined) return;
     this.#establishedOn = { conn: id, negotiated };
     this.#counters.establishedCount++;
-    this.#exporter.open(this.#exportContext(conn, negotiated), (message) => conn.send(message));
+    const o = this.#options;
+    const ctx = exportContextFor(conn.localAddress, negotiated, o.fsm.localAs, o.nextHopIpv4, o.nextHopIpv6);
+    this.#exporter.open(ctx, (message) => conn.send(message));
     this.emit('established', { negotiated });
     this.#flush({ endOfRib: true });
-  }
-
-  #exportContext(conn: SessionConnection, negotiated: Negotiated): ExportContext {
-    const local = conn.localAddress;
-    const bytes = local !== undefined ? parseAddress(local) : undefined;
-    const o = this.#options;
-    const v4 = o.nextHopIpv4 ?? (bytes?.length === 4 ? bytes : undefined);
-    const v6 = o.nextHopIpv6 ?? (bytes?.length === 16 ? bytes : undefined);
-    return {
-      localAs: o.fsm.localAs,
-      peerAs: negotiated.peerAs,
-      codec: negotiated.codec,
-      families: negotiated.families,
-      ...(v4 !== undefined ? { nextHopIpv4: v4 } : {}),
-      ...(v6 !== undefined ? { nextHopIpv6: v6 } : {}),
-    };
   }
 
   #flush(options: FlushOptions): void {
@@ -462,11 +400,4 @@ export class BgpSession extends TypedEmitter<BgpSessionEvents> {
       this.#dispatch({ event: { type: 'AutomaticStop', subcode: CeaseSubcode.MAXIMUM_PREFIXES_REACHED } });
     }
   }
-}
-
-function wireErrorEvent(conn: ConnId, error: BgpWireError): FsmEvent {
-  const notification = { code: error.code, subcode: error.subcode, data: error.data };
-  if (error.code === ErrorCode.MESSAGE_HEADER) return { type: 'BGPHeaderErr', conn, error: notification };
-  if (error.code === ErrorCode.OPEN_MESSAGE) return { type: 'BGPOpenMsgErr', conn, error: notification };
-  return { type: 'UpdateMsgErr', conn, error: notification };
 }

@@ -17,6 +17,7 @@ import {
 } from '../constants.js';
 import type { BgpWireError } from '../errors.js';
 import { EMPTY_DATA, headerError, u16Data } from './notify.js';
+import { copyBytes } from './reader.js';
 
 const INITIAL_CAPACITY = BGP_MAX_MESSAGE_LENGTH;
 const INCOMPLETE = -1;
@@ -71,7 +72,7 @@ export class MessageFramer {
       const length = this.frameLength(this.buf, this.start, this.end);
       if (length === INCOMPLETE || this.start + length > this.end) break;
       // Copied: the internal buffer is reused for the next chunks.
-      out.push(this.buf.slice(this.start, this.start + length));
+      out.push(copyBytes(this.buf, this.start, this.start + length));
       this.start += length;
     }
     if (this.start === this.end) this.start = this.end = 0;

@@ -8,6 +8,16 @@ import type { BgpWireError } from '../errors.js';
 /** Builds the error to throw when a read runs past the end of the range. */
 export type OverflowError = () => BgpWireError;
 
+/**
+ * A copy of buf[start, end) as a plain Uint8Array. (Buffer#slice would return a view when the input is
+ * a Node Buffer, so decoded values would share memory with the socket's chunk.)
+ */
+export function copyBytes(buf: Uint8Array, start = 0, end = buf.length): Uint8Array {
+  const out = new Uint8Array(end - start);
+  out.set(buf.subarray(start, end));
+  return out;
+}
+
 export class Reader {
   /** Absolute position in `buf` of the next octet to read. */
   pos: number;
@@ -65,7 +75,7 @@ export class Reader {
   /** The next `n` octets as a fresh copy (safe to keep after the input buffer is reused). */
   bytes(n: number): Uint8Array {
     const at = this.need(n);
-    return this.buf.slice(at, at + n);
+    return copyBytes(this.buf, at, at + n);
   }
 
   /** The next `n` octets without copying. */

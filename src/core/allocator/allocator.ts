@@ -7,7 +7,7 @@
  */
 import type { IpAddress } from '../ip/index.js';
 import type { Pool } from '../pool.js';
-import type { ClearReason } from './errors.js';
+import type { ClearReason } from './types.js';
 import { IpTable, type ServiceRecord } from './ip-table.js';
 import {
   checkExisting,
@@ -19,7 +19,7 @@ import {
 } from './placement.js';
 import { PoolState, RangeIndex, type PoolCounters } from './pool-state.js';
 import { normalizeRequest, serviceKey, type NormalizedRequest } from './request.js';
-import { poolOrder, type PoolOrder } from './selection.js';
+import { poolOrder } from './selection.js';
 import type {
   Allocation,
   AllocationRequest,
@@ -39,11 +39,13 @@ function poolList(pools: PoolsInput): readonly Pool[] {
   return Array.isArray(pools) ? pools : [...(pools as ReadonlyMap<string, Pool>).values()];
 }
 
-export class Allocator implements AllocatorState {
-  pools: ReadonlyMap<string, PoolState> = new Map();
-  index: RangeIndex = new RangeIndex([]);
-  order: PoolOrder = poolOrder([]);
-  readonly table = new IpTable();
+export class Allocator {
+  private state: AllocatorState = {
+    pools: new Map(),
+    index: new RangeIndex([]),
+    order: poolOrder([]),
+    table: new IpTable(),
+  };
   private readonly services = new Map<string, ServiceRecord>();
   private source: readonly Pool[] = [];
 
@@ -64,11 +66,11 @@ export class Allocator implements AllocatorState {
     const existing = request.currentIps.length > 0 ? request.currentIps : (previous?.ips ?? []);
     let cleared: ClearedAssignment | undefined;
     if (existing.length > 0) {
-      const kept = checkExisting(this, existing, n);
+      const kept = checkExisting(this.state, existing, n);
       if (kept.ok) return { ok: true, allocation: this.keep(n, kept.placed) };
       cleared = { ips: existing, reason: kept.reason };
     }
-    const fresh = placeFresh(this, n);
+    const fresh = placeFresh(this.state, n);
     if (!fresh.ok) return { ok: false, error: fresh.error, ...(cleared && { cleared }) };
     this.attach(n, fresh.placed);
     const allocation: Allocation = {
@@ -99,7 +101,7 @@ export class Allocator implements AllocatorState {
     const toAllocate: string[] = [];
     for (const request of requests) {
       const key = serviceKey(request.namespace, request.name);
-      this.detach(key);
+      if (this.detach(key)) restored--; // a key listed twice: the last entry wins
       const normalized = normalizeRequest(request);
       if (!normalized.ok || request.currentIps.length === 0) {
         if (!normalized.ok && request.currentIps.length > 0) {
@@ -108,7 +110,7 @@ export class Allocator implements AllocatorState {
         toAllocate.push(key);
         continue;
       }
-      const kept = checkExisting(this, request.currentIps, normalized.value);
+      const kept = checkExisting(this.state, request.currentIps, normalized.value);
       if (kept.ok) {
         this.attach(normalized.value, kept.placed);
         restored++;
@@ -131,12 +133,12 @@ export class Allocator implements AllocatorState {
     const moved: PoolMove[] = [];
     const invalid: { rec: ServiceRecord; reason: ClearReason }[] = [];
     for (const rec of records) {
-      const kept = checkExisting(this, rec.ips, rec.norm);
+      const kept = checkExisting(this.state, rec.ips, rec);
       if (!kept.ok) {
         invalid.push({ rec, reason: kept.reason });
         continue;
       }
-      this.attach(rec.norm, kept.placed);
+      this.attach(rec, kept.placed);
       if (kept.placed.pool.name !== rec.pool.name) {
         moved.push({ key: rec.key, from: rec.pool.name, to: kept.placed.pool.name });
       }
@@ -146,7 +148,7 @@ export class Allocator implements AllocatorState {
       key: rec.key,
       previous: { ips: rec.ips, pool: rec.pool.name },
       reason,
-      result: this.allocate({ ...rec.norm.request, currentIps: [] }),
+      result: this.allocate({ ...rec.request, currentIps: [] }),
     }));
     return { kept: records.length - invalid.length, moved, reassigned };
   }
@@ -167,12 +169,12 @@ export class Allocator implements AllocatorState {
 
   /** Keys of the Services using an address. */
   usersOf(ip: IpAddress): string[] {
-    return this.table.usersOf(ip);
+    return this.state.table.usersOf(ip);
   }
 
   /** IPAddressPool status counters; undefined for an unknown pool. */
   poolCounters(name: string): PoolCounters | undefined {
-    return this.pools.get(name)?.counters();
+    return this.state.pools.get(name)?.counters();
   }
 
   private keep(n: NormalizedRequest, placed: Placed): Allocation {
@@ -180,7 +182,7 @@ export class Allocator implements AllocatorState {
     let ips = placed.ips;
     let additionalFamilyError;
     if (n.preferDual && ips.length === 1 && request.requestedIps.length === 0) {
-      const extra = missingFamily(this, placed, n);
+      const extra = missingFamily(this.state, placed, n);
       if ('kind' in extra) additionalFamilyError = extra;
       else {
         const both = [...placed.ips, extra.ip];
@@ -201,15 +203,26 @@ export class Allocator implements AllocatorState {
   }
 
   private attach(n: NormalizedRequest, placed: Placed): void {
-    const rec: ServiceRecord = { key: n.key, norm: n, ips: placed.ips, pool: placed.pool };
-    placed.ips.forEach((ip, i) => this.table.add(ip, placed.locs[i]!, rec));
+    const rec: ServiceRecord = {
+      key: n.key,
+      request: n.request,
+      families: n.families,
+      preferDual: n.preferDual,
+      requestedPool: n.requestedPool,
+      sharingKey: n.sharingKey,
+      backendKey: n.backendKey,
+      ports: n.ports,
+      ips: placed.ips,
+      pool: placed.pool,
+    };
+    placed.ips.forEach((ip, i) => this.state.table.add(ip, placed.locs[i]!, rec));
     this.services.set(n.key, rec);
   }
 
   private detach(key: string): ServiceRecord | undefined {
     const rec = this.services.get(key);
     if (rec === undefined) return undefined;
-    this.table.remove(rec);
+    this.state.table.remove(rec);
     this.services.delete(key);
     return rec;
   }
@@ -217,10 +230,14 @@ export class Allocator implements AllocatorState {
   private loadPools(pools: PoolsInput): void {
     this.source = poolList(pools);
     const states = this.source.map((p) => new PoolState(p));
-    this.pools = new Map(states.map((s) => [s.name, s]));
-    this.index = new RangeIndex(states);
-    this.order = poolOrder(states);
-    this.table.clear();
+    const table = this.state.table;
+    table.clear();
+    this.state = {
+      pools: new Map(states.map((s) => [s.name, s])),
+      index: new RangeIndex(states),
+      order: poolOrder(states),
+      table,
+    };
     this.services.clear();
   }
 }

@@ -1,43 +1,10 @@
 /**
- * Typed allocation failures. Each is a discriminated union member with the facts a caller needs and a
+ * Constructors of the typed allocation failures (AllocationError / ClearReason in types.ts), each with a
  * human message worded like MetalLB's AllocationFailed / ClearAssignment event text (the adapter prefixes
- * it with `Failed to allocate IP for "ns/name": `). Constructors only; no logic.
+ * it with `Failed to allocate IP for "ns/name": `). No logic.
  */
 import { formatIp, type IpAddress, type IpFamily } from '../ip/index.js';
-import type { ServicePort } from './types.js';
-
-export type AllocationError =
-  | { kind: 'invalid-request'; field: string; reason: string; message: string }
-  | { kind: 'pool-not-found'; pool: string; message: string }
-  | { kind: 'pool-not-eligible'; pool: string; message: string }
-  | { kind: 'pool-exhausted'; pool: string; families: IpFamily[]; message: string }
-  | { kind: 'family-not-in-pool'; pool: string; families: IpFamily[]; message: string }
-  | { kind: 'no-eligible-pool'; message: string }
-  | { kind: 'auto-assign-disabled'; pools: string[]; message: string }
-  | { kind: 'no-available-ips'; pools: string[]; families: IpFamily[]; message: string }
-  | { kind: 'dual-stack-unavailable'; pools: string[]; message: string }
-  | { kind: 'ip-not-in-pool'; ip: IpAddress; message: string }
-  | { kind: 'ips-in-different-pools'; ips: IpAddress[]; pools: string[]; message: string }
-  | { kind: 'ip-not-in-requested-pool'; ips: IpAddress[]; pool: string; actualPool: string; message: string }
-  | { kind: 'too-many-ips'; ips: IpAddress[]; message: string }
-  | { kind: 'family-mismatch'; ips: IpAddress[]; expected: IpFamily[]; message: string }
-  | { kind: 'ip-in-use'; ip: IpAddress; users: string[]; message: string }
-  | {
-      kind: 'sharing-key-mismatch';
-      ip: IpAddress;
-      sharingKey: string;
-      existingSharingKey: string;
-      users: string[];
-      message: string;
-    }
-  | { kind: 'backend-key-mismatch'; ip: IpAddress; users: string[]; message: string }
-  | { kind: 'port-conflict'; ip: IpAddress; port: ServicePort; user: string; message: string };
-
-/** Why an existing assignment was dropped: a failure, or the user asked for something else. */
-export type ClearReason =
-  | AllocationError
-  | { kind: 'requested-ips-changed'; ips: IpAddress[]; message: string }
-  | { kind: 'requested-pool-changed'; pool: string; actualPool: string; message: string };
+import type { AllocationError, ClearReason, ServicePort } from './types.js';
 
 /** Whether a service's (or a set of addresses') description is requested or current. */
 export type IpsRole = 'requested' | 'current';

@@ -15,7 +15,7 @@
  * with no enumeration of addresses, so an IPv4 /8 or an IPv6 /64 costs the same as a /29.
  */
 export { Allocator, type PoolsInput } from './allocator.js';
-export type { AllocationError, ClearReason, IpsRole } from './errors.js';
+export type { IpsRole } from './errors.js';
 export { IntervalSet } from './interval-set.js';
 export { isBuggyIp, type PoolCounters } from './pool-state.js';
 export { serviceKey } from './request.js';

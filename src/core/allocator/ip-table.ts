@@ -1,20 +1,19 @@
 /**
- * Who uses which address: one record per address in use (its pool and range, its sharing and backend
- * keys, its users), the sharing rules of MetalLB's checkSharing/sharingOK, and an index of addresses by
+ * Who uses which address: one record per address in use (its range, its sharing and backend keys, its
+ * users), the sharing rules of MetalLB's checkSharing/sharingOK, and an index of addresses by
  * (sharing key, backend key) so a sharing service finds the lowest compatible shared address in O(s),
  * where s is the number of addresses carrying its keys. Keeps each range's used set in step. Pure.
  */
 import type { IpAddress } from '../ip/index.js';
-import { errors, type AllocationError } from './errors.js';
+import { errors } from './errors.js';
 import type { PoolState, RangeState } from './pool-state.js';
-import { decodePort, type NormalizedRequest } from './request.js';
+import type { NormalizedRequest } from './request.js';
+import type { AllocationError, ServicePort } from './types.js';
 
-/** One Service's assignment. */
-export interface ServiceRecord {
-  readonly key: string;
-  readonly norm: NormalizedRequest;
+/** One Service's assignment: its normalised request plus where its addresses are. */
+export interface ServiceRecord extends NormalizedRequest {
   readonly ips: readonly IpAddress[];
-  pool: PoolState;
+  readonly pool: PoolState;
 }
 
 export interface Location {
@@ -81,8 +80,8 @@ export class IpTable {
     const rec: IpRecord = {
       ip,
       range: loc.range,
-      sharingKey: svc.norm.sharingKey,
-      backendKey: svc.norm.backendKey,
+      sharingKey: svc.sharingKey,
+      backendKey: svc.backendKey,
       users: [svc],
     };
     this.set(ip, rec);
@@ -134,10 +133,12 @@ export class IpTable {
   }
 }
 
-function portClash(rec: IpRecord, n: NormalizedRequest): { port: number; user: string } | undefined {
+function portClash(rec: IpRecord, n: NormalizedRequest): { port: ServicePort; user: string } | undefined {
   for (const user of rec.users) {
     for (const port of n.ports) {
-      if (user.norm.ports.includes(port)) return { port, user: user.key };
+      if (user.ports.some((q) => q.port === port.port && q.protocol === port.protocol)) {
+        return { port, user: user.key };
+      }
     }
   }
   return undefined;
@@ -153,5 +154,5 @@ function sharingProblem(rec: IpRecord, n: NormalizedRequest): AllocationError | 
   }
   if (rec.backendKey !== n.backendKey) return errors.backendKeyMismatch(rec.ip, users);
   const clash = portClash(rec, n);
-  return clash === undefined ? undefined : errors.portConflict(rec.ip, decodePort(clash.port), clash.user);
+  return clash === undefined ? undefined : errors.portConflict(rec.ip, clash.port, clash.user);
 }

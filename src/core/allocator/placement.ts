@@ -5,12 +5,12 @@
  * Allocator applies the answer. Pure.
  */
 import { ipEquals, type IpAddress, type IpFamily } from '../ip/index.js';
-import { clearReasons, errors, type AllocationError, type ClearReason } from './errors.js';
+import { clearReasons, errors } from './errors.js';
 import type { IpTable, Location } from './ip-table.js';
 import type { PoolState, RangeIndex } from './pool-state.js';
 import { ipsFamilyProblem, type NormalizedRequest } from './request.js';
 import { bestPool, candidateIn, picksIn, poolSelects, type Candidate, type PoolOrder } from './selection.js';
-import type { AllocationSource } from './types.js';
+import type { AllocationError, AllocationSource, ClearReason } from './types.js';
 
 export interface AllocatorState {
   readonly pools: ReadonlyMap<string, PoolState>;

@@ -1,17 +1,16 @@
 /**
  * Validation and normalisation of an AllocationRequest: the service key, the families it needs (primary
- * first), whether it is dual-stack, and its ports encoded as small integers for fast overlap checks.
+ * first), whether it is dual-stack, and the sharing inputs.
  * Also the family checks on a list of addresses (MetalLB ipfamily.ForAddresses). Pure.
  */
 import type { IpAddress, IpFamily } from '../ip/index.js';
-import { errors, type AllocationError, type IpsRole } from './errors.js';
-import type { AllocationRequest, Protocol, ServicePort } from './types.js';
+import { errors, type IpsRole } from './errors.js';
+import type { AllocationError, AllocationRequest, Protocol, ServicePort } from './types.js';
 
 const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
 const POLICIES = ['SingleStack', 'PreferDualStack', 'RequireDualStack'];
 const FAMILIES: readonly IpFamily[] = ['IPv4', 'IPv6'];
 const PORT_MAX = 65535;
-const PORT_SPACE = 65536;
 
 export interface NormalizedRequest {
   readonly key: string;
@@ -24,22 +23,13 @@ export interface NormalizedRequest {
   readonly requestedPool: string | undefined;
   readonly sharingKey: string;
   readonly backendKey: string;
-  /** Ports as protocolIndex * 65536 + port. */
-  readonly ports: readonly number[];
+  readonly ports: readonly ServicePort[];
 }
 
 export type Normalized = { ok: true; value: NormalizedRequest } | { ok: false; error: AllocationError };
 
 export function serviceKey(namespace: string, name: string): string {
   return `${namespace}/${name}`;
-}
-
-export function encodePort(p: ServicePort): number {
-  return PROTOCOLS.indexOf(p.protocol) * PORT_SPACE + p.port;
-}
-
-export function decodePort(n: number): ServicePort {
-  return { protocol: PROTOCOLS[Math.floor(n / PORT_SPACE)]!, port: n % PORT_SPACE };
 }
 
 function familiesProblem(req: AllocationRequest): AllocationError | undefined {
@@ -63,7 +53,8 @@ function familiesProblem(req: AllocationRequest): AllocationError | undefined {
 }
 
 function portsProblem(ports: readonly ServicePort[]): AllocationError | undefined {
-  for (const [i, p] of ports.entries()) {
+  for (let i = 0; i < ports.length; i++) {
+    const p = ports[i]!;
     if (!PROTOCOLS.includes(p.protocol)) {
       return errors.invalidRequest(`spec.ports[${i}].protocol`, `must be one of ${PROTOCOLS.join(', ')}`);
     }
@@ -93,7 +84,7 @@ export function normalizeRequest(request: AllocationRequest): Normalized {
       requestedPool: request.requestedPool === '' ? undefined : request.requestedPool,
       sharingKey: request.sharingKey ?? '',
       backendKey: request.backendKey,
-      ports: request.ports.map(encodePort),
+      ports: request.ports,
     },
   };
 }

@@ -88,10 +88,7 @@ export interface Pick {
   readonly picks: readonly Candidate[];
 }
 
-/**
- * Candidates of every family the service wants from one pool, primary first; for PreferDualStack,
- * a single family when only one is available (undefined entries dropped).
- */
+/** The candidate of each family the service wants from one pool, primary first; undefined when none. */
 export function picksIn(pool: PoolState, n: NormalizedRequest, table: IpTable): (Candidate | undefined)[] {
   return n.families.map((f) => (pool.families.has(f) ? candidateIn(pool, f, n, table) : undefined));
 }

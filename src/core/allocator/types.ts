@@ -4,7 +4,43 @@
  */
 import type { IpAddress, IpFamily } from '../ip/index.js';
 import type { Labels } from '../labels.js';
-import type { AllocationError, ClearReason } from './errors.js';
+
+/**
+ * Why an allocation failed: a discriminated union with the facts a caller needs and a human message
+ * (see errors.ts for the wording).
+ */
+export type AllocationError =
+  | { kind: 'invalid-request'; field: string; reason: string; message: string }
+  | { kind: 'pool-not-found'; pool: string; message: string }
+  | { kind: 'pool-not-eligible'; pool: string; message: string }
+  | { kind: 'pool-exhausted'; pool: string; families: IpFamily[]; message: string }
+  | { kind: 'family-not-in-pool'; pool: string; families: IpFamily[]; message: string }
+  | { kind: 'no-eligible-pool'; message: string }
+  | { kind: 'auto-assign-disabled'; pools: string[]; message: string }
+  | { kind: 'no-available-ips'; pools: string[]; families: IpFamily[]; message: string }
+  | { kind: 'dual-stack-unavailable'; pools: string[]; message: string }
+  | { kind: 'ip-not-in-pool'; ip: IpAddress; message: string }
+  | { kind: 'ips-in-different-pools'; ips: IpAddress[]; pools: string[]; message: string }
+  | { kind: 'ip-not-in-requested-pool'; ips: IpAddress[]; pool: string; actualPool: string; message: string }
+  | { kind: 'too-many-ips'; ips: IpAddress[]; message: string }
+  | { kind: 'family-mismatch'; ips: IpAddress[]; expected: IpFamily[]; message: string }
+  | { kind: 'ip-in-use'; ip: IpAddress; users: string[]; message: string }
+  | {
+      kind: 'sharing-key-mismatch';
+      ip: IpAddress;
+      sharingKey: string;
+      existingSharingKey: string;
+      users: string[];
+      message: string;
+    }
+  | { kind: 'backend-key-mismatch'; ip: IpAddress; users: string[]; message: string }
+  | { kind: 'port-conflict'; ip: IpAddress; port: ServicePort; user: string; message: string };
+
+/** Why an existing assignment was dropped: a failure, or the user asked for something else. */
+export type ClearReason =
+  | AllocationError
+  | { kind: 'requested-ips-changed'; ips: IpAddress[]; message: string }
+  | { kind: 'requested-pool-changed'; pool: string; actualPool: string; message: string };
 
 export type IpFamilyPolicy = 'SingleStack' | 'PreferDualStack' | 'RequireDualStack';
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';

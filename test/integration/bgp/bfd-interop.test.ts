@@ -8,20 +8,21 @@
  * Topology: namespace hbfd-ours (the agent, bridge br0 192.0.2.1 / 2001:db8:bfd::1) with a veth to
  * hbfd-frr (.2 / ::2) and one to hbfd-bird (.3 / ::3). Intervals 300 ms × 3 on every side.
  */
-import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Agent, exec, inNs, removeNamespaces, rootSkipReason, waitUntil } from './bfd-helpers.js';
 import {
-  Agent,
-  DetachedProcess,
-  exec,
-  inNs,
-  removeNamespaces,
-  rootSkipReason,
-  waitUntil,
-} from './bfd-helpers.js';
+  KEYS,
+  birdPeer,
+  chownToFrr,
+  daemonsMissing,
+  frrPeer,
+  type Key,
+  type Peer,
+  type PeerView,
+} from './bfd-daemons.js';
 
 const PREFIX = 'hbfd-';
 const OURS = 'hbfd-ours';
@@ -33,173 +34,14 @@ const DETECTION_MS = INTERVAL_MS * MULT;
 /** Scheduling and polling slack on a loaded 2-core machine; far below any non-BFD failure detection. */
 const SLACK_MS = 600;
 const UP_TIMEOUT_MS = 20_000;
-const KEYS = ['v4', 'v6', 'mh'] as const;
-type Key = (typeof KEYS)[number];
-
-interface PeerView {
-  readonly state: string;
-  /** Daemon-reported time of the last state change (BIRD only), ms since the epoch. */
-  readonly sinceMs?: number;
-  readonly raw: Record<string, unknown>;
-}
-
-interface Peer {
-  readonly name: 'frr' | 'bird';
-  readonly ns: string;
-  readonly v4: string;
-  readonly v6: string;
-  dir: string;
-  process?: DetachedProcess;
-  start(): Promise<void>;
-  view(): Promise<Partial<Record<Key, PeerView>>>;
-}
-
-function daemonsMissing(): string | undefined {
-  const missing = [
-    '/usr/lib/frr/bfdd',
-    '/usr/bin/vtysh',
-    '/usr/sbin/bird',
-    '/usr/sbin/birdc',
-    '/usr/sbin/nft',
-  ].filter((path) => !existsSync(path));
-  if (missing.length === 0) return undefined;
-  const reason = `missing ${missing.join(', ')} (run scripts/setup.sh)`;
-  if (process.env.CI === 'true') throw new Error(`${reason}; CI=true forbids skipping`);
-  console.warn(`SKIPPED: BFD interop: ${reason}`);
-  return reason;
-}
 
 const skipReason = rootSkipReason('the BFD interop test') ?? daemonsMissing();
-
-const timers = (indent: string): string =>
-  [`receive-interval ${INTERVAL_MS}`, `transmit-interval ${INTERVAL_MS}`, `detect-multiplier ${MULT}`]
-    .map((l) => `${indent}${l}`)
-    .join('\n');
-
-const frr: Peer = {
-  name: 'frr',
-  ns: 'hbfd-frr',
-  v4: '192.0.2.2',
-  v6: '2001:db8:bfd::2',
-  dir: '',
-  async start() {
-    const conf = join(this.dir, 'bfdd.conf');
-    const peers = [
-      `peer ${OUR4} local-address ${this.v4}`,
-      `peer ${OUR6} local-address ${this.v6}`,
-      `peer ${OUR4} multihop local-address ${this.v4}`,
-    ];
-    writeFileSync(conf, `bfd\n${peers.map((p) => ` ${p}\n${timers('  ')}\n exit\n`).join('')}exit\n`);
-    chownSync(conf, frrUid(), frrGid());
-    const d = this.dir;
-    this.process = new DetachedProcess(
-      this.ns,
-      [
-        '/usr/lib/frr/bfdd',
-        '-u',
-        'frr',
-        '-g',
-        'frr',
-        '-f',
-        conf,
-        '--vty_socket',
-        d,
-        '-i',
-        join(d, 'bfdd.pid'),
-      ]
-        .concat(['-P', '0', '-z', join(d, 'zserv.api'), '--bfdctl', join(d, 'bfdd.sock')])
-        .concat(['--log', `file:${join(d, 'bfdd.log')}`]),
-      join(d, 'bfdd.out'),
-    );
-    await waitUntil('FRR bfdd to answer vtysh', () => this.view().then((v) => (v.v4 ? true : undefined)), {
-      timeoutMs: 15_000,
-    });
-    const log = readFileSync(join(d, 'bfdd.log'), 'utf8');
-    expect(log).not.toMatch(/unknown command|no such command|error/i);
-  },
-  async view() {
-    const out = await exec(['vtysh', '--vty_socket', this.dir, '-c', 'show bfd peers json']);
-    const peers = JSON.parse(out) as Array<Record<string, unknown>>;
-    const view: Partial<Record<Key, PeerView>> = {};
-    for (const p of peers) {
-      const key: Key = p.multihop === true ? 'mh' : String(p.peer).includes(':') ? 'v6' : 'v4';
-      view[key] = { state: String(p.status), raw: p };
-    }
-    return view;
-  },
-};
-
-const bird: Peer = {
-  name: 'bird',
-  ns: 'hbfd-bird',
-  v4: '192.0.2.3',
-  v6: '2001:db8:bfd::3',
-  dir: '',
-  async start() {
-    const conf = join(this.dir, 'bird.conf');
-    const t = `min rx interval ${INTERVAL_MS} ms; min tx interval ${INTERVAL_MS} ms; multiplier ${MULT};`;
-    writeFileSync(
-      conf,
-      [
-        `router id ${this.v4};`,
-        'protocol device { scan time 1; }',
-        'protocol bfd hbfd {',
-        `  interface "*" { ${t} };`,
-        `  multihop { ${t} };`,
-        `  neighbor ${OUR4};`,
-        `  neighbor ${OUR6};`,
-        `  neighbor ${OUR4} local ${this.v4} multihop on;`,
-        '}',
-        '',
-      ].join('\n'),
-    );
-    const d = this.dir;
-    this.process = new DetachedProcess(
-      this.ns,
-      ['/usr/sbin/bird', '-f', '-c', conf, '-s', join(d, 'bird.ctl'), '-P', join(d, 'bird.pid')],
-      join(d, 'bird.out'),
-    );
-    await waitUntil('BIRD to answer birdc', () => this.view().then((v) => (v.v4 ? true : undefined)), {
-      timeoutMs: 15_000,
-    });
-  },
-  async view() {
-    const out = await exec(['birdc', '-s', join(this.dir, 'bird.ctl'), 'show', 'bfd', 'sessions']);
-    const view: Partial<Record<Key, PeerView>> = {};
-    for (const line of out.split('\n')) {
-      const m = /^(\S+)\s+(\S+)\s+(\S+)\s+(\d\d:\d\d:\d\d\.\d{3})\s+(\S+)\s+(\S+)\s*$/.exec(line);
-      if (m === null) continue;
-      const [, address, iface, state, since, interval, timeout] = m;
-      const key: Key = iface === '---' ? 'mh' : address!.includes(':') ? 'v6' : 'v4';
-      view[key] = {
-        state: state!.toLowerCase(),
-        sinceMs: timeOfDay(since!),
-        raw: { address, iface, interval, timeout },
-      };
-    }
-    return view;
-  },
-};
-
-/** BIRD prints the local time of day; turn it into epoch ms on the day closest to now. */
-function timeOfDay(hms: string): number {
-  const [h, m, s] = hms.split(':').map(Number) as [number, number, number];
-  const d = new Date();
-  d.setHours(h, m, Math.floor(s), Math.round((s % 1) * 1000));
-  const day = 86_400_000;
-  const delta = d.getTime() - Date.now();
-  return d.getTime() - Math.round(delta / day) * day;
-}
-
-function frrUid(): number {
-  return Number(/^frr:[^:]*:(\d+):/m.exec(readFileSync('/etc/passwd', 'utf8'))?.[1] ?? -1);
-}
-function frrGid(): number {
-  return Number(/^frr:[^:]*:(\d+):/m.exec(readFileSync('/etc/group', 'utf8'))?.[1] ?? -1);
-}
+const common = { our4: OUR4, our6: OUR6, intervalMs: INTERVAL_MS, mult: MULT };
+const frr = frrPeer({ ns: 'hbfd-frr', v4: '192.0.2.2', v6: '2001:db8:bfd::2', ...common });
+const bird = birdPeer({ ns: 'hbfd-bird', v4: '192.0.2.3', v6: '2001:db8:bfd::3', ...common });
 
 async function buildTopology(): Promise<void> {
-  for (const ns of [OURS, frr.ns, bird.ns]) {
+  for (const ns of [OURS, frr.topology.ns, bird.topology.ns]) {
     await exec(['ip', 'netns', 'add', ns]);
     await exec(['ip', '-n', ns, 'link', 'set', 'lo', 'up']);
   }
@@ -219,20 +61,30 @@ async function buildTopology(): Promise<void> {
       'name',
       'eth0',
       'netns',
-      peer.ns,
+      peer.topology.ns,
     ]);
     await exec(['ip', '-n', OURS, 'link', 'set', port, 'master', 'br0', 'up']);
-    await exec(['ip', '-n', peer.ns, 'addr', 'add', `${peer.v4}/24`, 'dev', 'eth0']);
-    await exec(['ip', '-n', peer.ns, 'addr', 'add', `${peer.v6}/64`, 'dev', 'eth0', 'nodad']);
-    await exec(['ip', '-n', peer.ns, 'link', 'set', 'eth0', 'up']);
+    await exec(['ip', '-n', peer.topology.ns, 'addr', 'add', `${peer.topology.v4}/24`, 'dev', 'eth0']);
+    await exec([
+      'ip',
+      '-n',
+      peer.topology.ns,
+      'addr',
+      'add',
+      `${peer.topology.v6}/64`,
+      'dev',
+      'eth0',
+      'nodad',
+    ]);
+    await exec(['ip', '-n', peer.topology.ns, 'link', 'set', 'eth0', 'up']);
   }
   await exec(['ip', '-n', OURS, 'addr', 'add', `${OUR4}/24`, 'dev', 'br0']);
   await exec(['ip', '-n', OURS, 'addr', 'add', `${OUR6}/64`, 'dev', 'br0', 'nodad']);
   await exec(['ip', '-n', OURS, 'link', 'set', 'br0', 'up']);
   for (const peer of [frr, bird]) {
     await waitUntil(
-      `ping ${peer.v6}`,
-      () => inNs(OURS, ['ping', '-6', '-c1', '-W1', peer.v6]).then(() => true),
+      `ping ${peer.topology.v6}`,
+      () => inNs(OURS, ['ping', '-6', '-c1', '-W1', peer.topology.v6]).then(() => true),
       {
         timeoutMs: 10_000,
       },
@@ -254,9 +106,9 @@ async function addSessions(peer: Peer): Promise<void> {
     detectMult: MULT,
   };
   const options: Record<Key, object> = {
-    v4: { peerAddress: peer.v4, localAddress: OUR4 },
-    v6: { peerAddress: peer.v6, localAddress: OUR6 },
-    mh: { peerAddress: peer.v4, localAddress: OUR4, multihop: true },
+    v4: { peerAddress: peer.topology.v4, localAddress: OUR4 },
+    v6: { peerAddress: peer.topology.v6, localAddress: OUR6 },
+    mh: { peerAddress: peer.topology.v4, localAddress: OUR4, multihop: true },
   };
   for (const key of KEYS) {
     const id = `${peer.name}-${key}`;
@@ -302,7 +154,7 @@ describe.skipIf(skipReason !== undefined)('BFD interop with FRR bfdd and BIRD (n
     await buildTopology();
     for (const peer of [frr, bird]) {
       peer.dir = mkdtempSync(join(tmpdir(), `hbfd-${peer.name}-`));
-      if (peer.name === 'frr') chownSync(peer.dir, frrUid(), frrGid());
+      if (peer.name === 'frr') chownToFrr(peer.dir);
       await peer.start();
     }
     agent = new Agent({ ns: OURS });
@@ -349,7 +201,7 @@ describe.skipIf(skipReason !== undefined)('BFD interop with FRR bfdd and BIRD (n
         `}`,
       ].join('\n');
       const before = Date.now();
-      await inNs(peer.ns, ['nft', '-f', '-'], { input: `${rules}\n` });
+      await inNs(peer.topology.ns, ['nft', '-f', '-'], { input: `${rules}\n` });
       const installed = Date.now();
       try {
         const view = await allDownAtPeer(peer, DETECTION_MS + 5_000);
@@ -377,7 +229,7 @@ describe.skipIf(skipReason !== undefined)('BFD interop with FRR bfdd and BIRD (n
           );
         }
       } finally {
-        await inNs(peer.ns, ['nft', 'delete', 'table', 'inet', 'hbfd']);
+        await inNs(peer.topology.ns, ['nft', 'delete', 'table', 'inet', 'hbfd']);
       }
       await allUp(peer);
     }, 60_000);

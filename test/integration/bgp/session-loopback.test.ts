@@ -34,7 +34,16 @@ async function until(what: string, cond: () => boolean, timeoutMs = WAIT_MS): Pr
 class Recorder {
   readonly events: { type: keyof BgpSessionEvents; detail: unknown }[] = [];
   constructor(session: BgpSession) {
-    for (const type of ['state', 'open', 'established', 'notification', 'update', 'routeRefresh', 'routesSent', 'warning'] as const) {
+    for (const type of [
+      'state',
+      'open',
+      'established',
+      'notification',
+      'update',
+      'routeRefresh',
+      'routesSent',
+      'warning',
+    ] as const) {
       session.on(type, (detail) => this.events.push({ type, detail }));
     }
   }
@@ -99,7 +108,15 @@ async function pair(
 ): Promise<{ a: Side; b: Side }> {
   const [hostA, hostB] = family === 'v4' ? ['127.0.0.1', '127.0.0.2'] : ['::1', '::1'];
   const b = await side(
-    { peerAddress: hostA, peerAs: 65001, localAs: 65002, routerId: '10.0.0.2', passive: true, holdTimeS: 9, ...extraB },
+    {
+      peerAddress: hostA,
+      peerAs: 65001,
+      localAs: 65002,
+      routerId: '10.0.0.2',
+      passive: true,
+      holdTimeS: 9,
+      ...extraB,
+    },
     { host: hostB, port },
   );
   const a = await side({
@@ -130,7 +147,10 @@ describe.each([
     b.session.start();
     a.session.start();
     await established(a, b);
-    await until('End-of-RIB for both families', () => b.rec.of('update').filter((u) => u.endOfRib).length === 2);
+    await until(
+      'End-of-RIB for both families',
+      () => b.rec.of('update').filter((u) => u.endOfRib).length === 2,
+    );
     expect(b.rec.announced()).toEqual(['192.0.2.10/32', '192.0.2.11/32', '2001:db8:1::10/128']);
     // Routes come before the End-of-RIB markers.
     const updates = b.rec.of('update');
@@ -150,7 +170,11 @@ describe.each([
     expect(open?.extendedMessage).toBe(true);
     const conn = a.session.connection;
     expect(conn?.direction).toBe('outbound');
-    expect(b.session.connection).toMatchObject({ direction: 'inbound', remotePort: conn?.localPort, localPort: conn?.remotePort });
+    expect(b.session.connection).toMatchObject({
+      direction: 'inbound',
+      remotePort: conn?.localPort,
+      localPort: conn?.remotePort,
+    });
   });
 });
 
@@ -171,15 +195,23 @@ describe('hold timer', () => {
     await d.clock.advanceAsync(200);
     await until('the drop', () => d.session.state === 'Idle' && s.session.state !== 'Established');
     expect(d.rec.of('notification')).toEqual([
-      expect.objectContaining({ direction: 'sent', message: expect.objectContaining({ code: ErrorCode.HOLD_TIMER_EXPIRED, subcode: 0 }) }),
+      expect.objectContaining({
+        direction: 'sent',
+        message: expect.objectContaining({ code: ErrorCode.HOLD_TIMER_EXPIRED, subcode: 0 }),
+      }),
     ]);
     await until('the NOTIFICATION at the silent side', () => s.rec.of('notification').length > 0);
-    expect(s.rec.of('notification')[0]).toMatchObject({ direction: 'received', message: { code: ErrorCode.HOLD_TIMER_EXPIRED } });
+    expect(s.rec.of('notification')[0]).toMatchObject({
+      direction: 'received',
+      message: { code: ErrorCode.HOLD_TIMER_EXPIRED },
+    });
     expect(s.rec.of('state').find((c) => c.from === 'Established')?.reason).toMatchObject({
       kind: 'notification-received',
       code: ErrorCode.HOLD_TIMER_EXPIRED,
     });
-    expect(d.rec.of('state').find((c) => c.from === 'Established')?.reason).toEqual({ kind: 'hold-timer-expired' });
+    expect(d.rec.of('state').find((c) => c.from === 'Established')?.reason).toEqual({
+      kind: 'hold-timer-expired',
+    });
   });
 
   it('keeps the session up while keepalives flow', async () => {
@@ -215,7 +247,9 @@ describe('stop', () => {
 
   it('rejects a shutdown communication over 255 octets without stopping', async () => {
     const { a } = await pair('v4', 17906);
-    await expect(a.session.stop({ shutdownCommunication: 'x'.repeat(256) })).rejects.toThrow(/shutdownCommunication/);
+    await expect(a.session.stop({ shutdownCommunication: 'x'.repeat(256) })).rejects.toThrow(
+      /shutdownCommunication/,
+    );
   });
 });
 
@@ -229,8 +263,13 @@ describe('route refresh', () => {
     await until('initial routes', () => b.rec.of('update').filter((u) => u.endOfRib).length === 2);
     const before = b.rec.of('update').length;
     expect(b.session.requestRouteRefresh(IPV4)).toBe(true);
-    await until('EoRR', () => b.rec.of('routeRefresh').some((r) => r.message.subtype === RouteRefreshSubtype.END_OF_RIB));
-    expect(b.rec.of('routeRefresh').map((r) => r.message.subtype)).toEqual([RouteRefreshSubtype.BEGIN_OF_RIB, RouteRefreshSubtype.END_OF_RIB]);
+    await until('EoRR', () =>
+      b.rec.of('routeRefresh').some((r) => r.message.subtype === RouteRefreshSubtype.END_OF_RIB),
+    );
+    expect(b.rec.of('routeRefresh').map((r) => r.message.subtype)).toEqual([
+      RouteRefreshSubtype.BEGIN_OF_RIB,
+      RouteRefreshSubtype.END_OF_RIB,
+    ]);
     const again = b.rec.of('update').slice(before);
     expect(again.flatMap((u) => u.message.nlri.map((n) => prefixKey(n.prefix)))).toEqual(['192.0.2.10/32']);
     expect(a.rec.of('routesSent').at(-1)).toMatchObject({ refresh: IPV4, announced: 1 });
@@ -255,11 +294,27 @@ describe('collision', () => {
   it('both speakers connect to each other: one connection survives on both sides', async () => {
     const ports = { a: 17910, b: 17911 };
     const a = await side(
-      { peerAddress: '127.0.0.2', peerPort: ports.b, localAddress: '127.0.0.1', peerAs: 65002, localAs: 65001, routerId: '10.0.0.1', holdTimeS: 9 },
+      {
+        peerAddress: '127.0.0.2',
+        peerPort: ports.b,
+        localAddress: '127.0.0.1',
+        peerAs: 65002,
+        localAs: 65001,
+        routerId: '10.0.0.1',
+        holdTimeS: 9,
+      },
       { host: '127.0.0.1', port: ports.a },
     );
     const b = await side(
-      { peerAddress: '127.0.0.1', peerPort: ports.a, localAddress: '127.0.0.2', peerAs: 65001, localAs: 65002, routerId: '10.0.0.2', holdTimeS: 9 },
+      {
+        peerAddress: '127.0.0.1',
+        peerPort: ports.a,
+        localAddress: '127.0.0.2',
+        peerAs: 65001,
+        localAs: 65002,
+        routerId: '10.0.0.2',
+        holdTimeS: 9,
+      },
       { host: '127.0.0.2', port: ports.b },
     );
     a.session.start();
@@ -289,10 +344,14 @@ describe('graceful restart (Herald as the restarting speaker)', () => {
     a.session.start();
     await established(a, b);
     const gr = b.rec.of('open')[0]?.negotiated.peerGracefulRestart;
-    expect(gr).toMatchObject({ restartState: true, restartTime: 120, families: [
-      { afi: Afi.IPV4, safi: Safi.UNICAST, forwardingState: true },
-      { afi: Afi.IPV6, safi: Safi.UNICAST, forwardingState: true },
-    ] });
+    expect(gr).toMatchObject({
+      restartState: true,
+      restartTime: 120,
+      families: [
+        { afi: Afi.IPV4, safi: Safi.UNICAST, forwardingState: true },
+        { afi: Afi.IPV6, safi: Safi.UNICAST, forwardingState: true },
+      ],
+    });
     await until('End-of-RIB', () => b.rec.of('update').filter((u) => u.endOfRib).length === 2);
     expect(b.rec.of('update')[0]?.message.nlri.map((n) => prefixKey(n.prefix))).toEqual(['192.0.2.10/32']);
 
@@ -300,7 +359,9 @@ describe('graceful restart (Herald as the restarting speaker)', () => {
     await until('B notices', () => b.session.state !== 'Established');
     expect(a.rec.of('notification')).toEqual([]);
     expect(b.rec.of('notification')).toEqual([]);
-    expect(b.rec.of('state').find((c) => c.from === 'Established')?.reason).toMatchObject({ kind: 'tcp-failed' });
+    expect(b.rec.of('state').find((c) => c.from === 'Established')?.reason).toMatchObject({
+      kind: 'tcp-failed',
+    });
 
     // B holds off for its IdleHoldTimer (1 s) before accepting again.
     await b.clock.advanceAsync(1_000);
@@ -325,7 +386,11 @@ describe('listener', () => {
       s.setTimeout(WAIT_MS, () => reject(new Error('no answer')));
     });
     const { message } = decodeMessage(new Uint8Array(bytes), DEFAULT_CODEC_CONTEXT);
-    expect(message).toMatchObject({ type: 'notification', code: ErrorCode.CEASE, subcode: CeaseSubcode.CONNECTION_REJECTED });
+    expect(message).toMatchObject({
+      type: 'notification',
+      code: ErrorCode.CEASE,
+      subcode: CeaseSubcode.CONNECTION_REJECTED,
+    });
   });
 
   it('hands a known peer’s connection to a stopped session, which refuses it', async () => {

@@ -58,7 +58,7 @@ export async function bindSourcePort(options: SourcePortOptions): Promise<Socket
     const port = options.min + (Math.floor(options.random() * span) % span);
     try {
       const socket = await bindUdp({ family: options.family, address: options.address, port });
-      void BFD_SINGLE_HOP_TTL;
+      socket.setTTL(BFD_SINGLE_HOP_TTL);
       return socket;
     } catch (error) {
       lastError = error;

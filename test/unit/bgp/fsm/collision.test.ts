@@ -31,14 +31,32 @@ describe('collisionSurvivor', () => {
     { name: 'higher local id keeps ours', local: 2, remote: 1, localAs: 1, remoteAs: 1, want: 'outbound' },
     { name: 'lower local id keeps theirs', local: 1, remote: 2, localAs: 1, remoteAs: 1, want: 'inbound' },
     { name: 'ids compare unsigned', local: 0x80000000, remote: 1, localAs: 1, remoteAs: 1, want: 'outbound' },
-    { name: 'equal ids: larger local AS keeps ours', local: 7, remote: 7, localAs: 65002, remoteAs: 65001, want: 'outbound' },
-    { name: 'equal ids: smaller local AS keeps theirs', local: 7, remote: 7, localAs: 65001, remoteAs: 65002, want: 'inbound' },
+    {
+      name: 'equal ids: larger local AS keeps ours',
+      local: 7,
+      remote: 7,
+      localAs: 65002,
+      remoteAs: 65001,
+      want: 'outbound',
+    },
+    {
+      name: 'equal ids: smaller local AS keeps theirs',
+      local: 7,
+      remote: 7,
+      localAs: 65001,
+      remoteAs: 65002,
+      want: 'inbound',
+    },
   ] as const)('$name', ({ local, remote, localAs, remoteAs, want }) => {
     expect(collisionSurvivor({ localBgpId: local, remoteBgpId: remote, localAs, remoteAs })).toBe(want);
   });
 
   it('both speakers agree on the same physical connection', () => {
-    for (const [x, y] of [[1, 2], [2, 1], [0xffffffff, 3]] as const) {
+    for (const [x, y] of [
+      [1, 2],
+      [2, 1],
+      [0xffffffff, 3],
+    ] as const) {
       const a = collisionSurvivor({ localBgpId: x, remoteBgpId: y, localAs: 1, remoteAs: 2 });
       const b = collisionSurvivor({ localBgpId: y, remoteBgpId: x, localAs: 2, remoteAs: 1 });
       expect(a).not.toBe(b); // A's outbound is B's inbound
@@ -66,7 +84,9 @@ describe('collision handling in the reducer', () => {
 
   it('keeps the inbound connection when the peer has the higher BGP Identifier', () => {
     const r = run(twoConnections(LOCAL_ID), [{ type: 'BGPOpen', conn: 2, open: makePeerOpen() }]);
-    expect(ofType(r.actions, 'close')).toEqual([{ type: 'close', conn: 1, notification: expect.objectContaining({ code: 6, subcode: 7 }) }]);
+    expect(ofType(r.actions, 'close')).toEqual([
+      { type: 'close', conn: 1, notification: expect.objectContaining({ code: 6, subcode: 7 }) },
+    ]);
     expect(r.state.connections.map((c) => [c.id, c.state])).toEqual([[2, 'OpenConfirm']]);
     expect(stateOf(r.state)).toBe('OpenConfirm');
   });
@@ -78,7 +98,10 @@ describe('collision handling in the reducer', () => {
     expect(ofType(r.actions, 'close').map((c) => c.conn)).toEqual([2]);
     expect(r.state.connections.map((c) => [c.id, c.state])).toEqual([[1, 'OpenSent']]);
     // The surviving connection then completes normally.
-    const done = run(r.state, [{ type: 'BGPOpen', conn: 1, open: makePeerOpen() }, { type: 'KeepAliveMsg', conn: 1 }]);
+    const done = run(r.state, [
+      { type: 'BGPOpen', conn: 1, open: makePeerOpen() },
+      { type: 'KeepAliveMsg', conn: 1 },
+    ]);
     expect(stateOf(done.state)).toBe('Established');
   });
 
@@ -90,7 +113,10 @@ describe('collision handling in the reducer', () => {
 
   it('dumps a new connection that collides with an Established session', () => {
     const established = SCENARIOS.Established?.() as FsmState;
-    const r = run(established, [{ type: 'TcpConnectionConfirmed' }, { type: 'BGPOpen', conn: 2, open: makePeerOpen() }]);
+    const r = run(established, [
+      { type: 'TcpConnectionConfirmed' },
+      { type: 'BGPOpen', conn: 2, open: makePeerOpen() },
+    ]);
     expect(notificationsSent(r.actions)).toEqual([COLLISION]);
     expect(stateOf(r.state)).toBe('Established');
     expect(r.state.connections.map((c) => c.id)).toEqual([1]);
@@ -101,7 +127,10 @@ describe('collision handling in the reducer', () => {
     const grOpen = makePeerOpen({}, [
       { kind: 'graceful-restart', restartState: true, notification: false, restartTime: 120, families: [] },
     ]);
-    const r = run(established, [{ type: 'TcpConnectionConfirmed' }, { type: 'BGPOpen', conn: 2, open: grOpen }]);
+    const r = run(established, [
+      { type: 'TcpConnectionConfirmed' },
+      { type: 'BGPOpen', conn: 2, open: grOpen },
+    ]);
     expect(ofType(r.actions, 'close')).toEqual([{ type: 'close', conn: 1 }]);
     expect(ofType(r.actions, 'stateChange')).toEqual([
       { type: 'stateChange', from: 'Established', to: 'OpenConfirm', reason: { kind: 'peer-restarted' } },
@@ -163,14 +192,19 @@ describe('two speakers connecting to each other at the same time', () => {
     // The winner's outbound connection carries the session on both sides.
     expect(sim.peers[winner].state.connections[0]?.direction).toBe('outbound');
     expect(sim.peers[loser].state.connections[0]?.direction).toBe('inbound');
-    expect(notificationsSent(sim.actions('A')).concat(notificationsSent(sim.actions('B')))).toContainEqual(COLLISION);
+    expect(notificationsSent(sim.actions('A')).concat(notificationsSent(sim.actions('B')))).toContainEqual(
+      COLLISION,
+    );
     sim.runFor(10 * 60_000);
     expect(sim.state('A')).toBe('Established');
     expect(sim.state('B')).toBe('Established');
   });
 
   it('reports a typed reason for every state change on the way', () => {
-    const sim = new Sim(initialState(makeConfig()), initialState({ ...makeConfig({ localAs: PEER_AS, bgpId: PEER_ID }), peerAs: LOCAL_AS }));
+    const sim = new Sim(
+      initialState(makeConfig()),
+      initialState({ ...makeConfig({ localAs: PEER_AS, bgpId: PEER_ID }), peerAs: LOCAL_AS }),
+    );
     sim.inject('A', { type: 'ManualStart' });
     sim.inject('B', { type: 'ManualStart' });
     sim.runFor(1000);

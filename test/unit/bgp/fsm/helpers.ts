@@ -25,7 +25,10 @@ export const FAMILIES = [
   { afi: Afi.IPV6, safi: Safi.UNICAST },
 ];
 
-export function makeConfig(overrides: Partial<FsmConfig> = {}, gracefulRestart?: { restarted: boolean }): FsmConfig {
+export function makeConfig(
+  overrides: Partial<FsmConfig> = {},
+  gracefulRestart?: { restarted: boolean },
+): FsmConfig {
   const localAs = overrides.localAs ?? LOCAL_AS;
   const bgpId = overrides.bgpId ?? LOCAL_ID;
   const holdTimeS = overrides.holdTimeS ?? 90;
@@ -42,13 +45,18 @@ export function makeConfig(overrides: Partial<FsmConfig> = {}, gracefulRestart?:
       bgpId,
       holdTimeS,
       families: FAMILIES,
-      ...(gracefulRestart ? { gracefulRestart: { restartTimeS: 120, restarted: gracefulRestart.restarted } } : {}),
+      ...(gracefulRestart
+        ? { gracefulRestart: { restartTimeS: 120, restarted: gracefulRestart.restarted } }
+        : {}),
     }),
     ...overrides,
   };
 }
 
-export function makePeerOpen(overrides: Partial<OpenMessage> = {}, extraCaps: Capability[] = []): OpenMessage {
+export function makePeerOpen(
+  overrides: Partial<OpenMessage> = {},
+  extraCaps: Capability[] = [],
+): OpenMessage {
   return {
     type: 'open',
     version: 4,
@@ -101,7 +109,8 @@ export const SCENARIOS: Record<string, () => FsmState> = {
       { type: 'Tcp_CR_Acked', conn: 1 },
       { type: 'TcpConnectionFails', conn: 1 },
     ]).state,
-  OpenSent: () => run(initialState(makeConfig()), [{ type: 'ManualStart' }, { type: 'Tcp_CR_Acked', conn: 1 }]).state,
+  OpenSent: () =>
+    run(initialState(makeConfig()), [{ type: 'ManualStart' }, { type: 'Tcp_CR_Acked', conn: 1 }]).state,
   OpenConfirm: () =>
     run(initialState(makeConfig()), [
       { type: 'ManualStart' },
@@ -121,7 +130,10 @@ export function stateOf(s: FsmState): BgpState {
   return peerState(s);
 }
 
-export function ofType<T extends FsmAction['type']>(actions: readonly FsmAction[], type: T): Extract<FsmAction, { type: T }>[] {
+export function ofType<T extends FsmAction['type']>(
+  actions: readonly FsmAction[],
+  type: T,
+): Extract<FsmAction, { type: T }>[] {
   return actions.filter((a): a is Extract<FsmAction, { type: T }> => a.type === type);
 }
 

@@ -28,7 +28,10 @@ const HOLD_S = 9;
 
 function pair(a: Partial<FsmConfig> = {}, b: Partial<FsmConfig> = {}): Sim {
   const ca = makeConfig({ holdTimeS: HOLD_S, ...a });
-  const cb = { ...makeConfig({ localAs: PEER_AS, bgpId: PEER_ID, holdTimeS: HOLD_S, ...b }), peerAs: LOCAL_AS };
+  const cb = {
+    ...makeConfig({ localAs: PEER_AS, bgpId: PEER_ID, holdTimeS: HOLD_S, ...b }),
+    peerAs: LOCAL_AS,
+  };
   return new Sim(initialState(ca), initialState(cb));
 }
 
@@ -60,26 +63,29 @@ describe('keepalives and the hold timer', () => {
   it.each([
     { silent: 'A', detector: 'B' },
     { silent: 'B', detector: 'A' },
-  ] as const)('drops a peer that stops sending keepalives ($silent silent, $detector detects)', ({ silent, detector }) => {
-    const sim = established();
-    sim.mute.add(silent);
-    const mutedAt = sim.now;
-    sim.runFor(HOLD_S * 1000 - 100);
-    expect(sim.state(detector)).toBe('Established');
-    sim.runFor(200);
-    expect(sim.state(detector)).toBe('Idle');
-    expect(notificationsSent(sim.actions(detector))).toEqual([[ErrorCode.HOLD_TIMER_EXPIRED, 0]]);
-    const drop = ofType(sim.actions(detector), 'stateChange').at(-1);
-    expect(drop?.reason).toEqual({ kind: 'hold-timer-expired' });
-    // The silent side learns why from the NOTIFICATION.
-    expect(ofType(sim.actions(silent), 'stateChange').at(-1)?.reason).toMatchObject({
-      kind: 'notification-received',
-      code: ErrorCode.HOLD_TIMER_EXPIRED,
-    });
-    // The hold timer fired no later than hold time after the last keepalive arrived.
-    const droppedAt = sim.peers[detector].log.find((l) => l.action.type === 'close')?.at ?? 0;
-    expect(droppedAt - mutedAt).toBeLessThanOrEqual(HOLD_S * 1000);
-  });
+  ] as const)(
+    'drops a peer that stops sending keepalives ($silent silent, $detector detects)',
+    ({ silent, detector }) => {
+      const sim = established();
+      sim.mute.add(silent);
+      const mutedAt = sim.now;
+      sim.runFor(HOLD_S * 1000 - 100);
+      expect(sim.state(detector)).toBe('Established');
+      sim.runFor(200);
+      expect(sim.state(detector)).toBe('Idle');
+      expect(notificationsSent(sim.actions(detector))).toEqual([[ErrorCode.HOLD_TIMER_EXPIRED, 0]]);
+      const drop = ofType(sim.actions(detector), 'stateChange').at(-1);
+      expect(drop?.reason).toEqual({ kind: 'hold-timer-expired' });
+      // The silent side learns why from the NOTIFICATION.
+      expect(ofType(sim.actions(silent), 'stateChange').at(-1)?.reason).toMatchObject({
+        kind: 'notification-received',
+        code: ErrorCode.HOLD_TIMER_EXPIRED,
+      });
+      // The hold timer fired no later than hold time after the last keepalive arrived.
+      const droppedAt = sim.peers[detector].log.find((l) => l.action.type === 'close')?.at ?? 0;
+      expect(droppedAt - mutedAt).toBeLessThanOrEqual(HOLD_S * 1000);
+    },
+  );
 
   it('reconnects after the drop, after the IdleHoldTimer back-off', () => {
     const sim = established();
@@ -166,8 +172,13 @@ describe('stopping', () => {
     sim.inject('A', { type: 'ManualStop', communication: 'maintenance: node drained' });
     sim.runFor(10 * 60_000);
     const close = ofType(sim.actions('A'), 'close').at(-1);
-    expect(close?.notification).toMatchObject({ code: ErrorCode.CEASE, subcode: CeaseSubcode.ADMINISTRATIVE_SHUTDOWN });
-    expect(close?.notification && shutdownCommunicationOf(close.notification)).toBe('maintenance: node drained');
+    expect(close?.notification).toMatchObject({
+      code: ErrorCode.CEASE,
+      subcode: CeaseSubcode.ADMINISTRATIVE_SHUTDOWN,
+    });
+    expect(close?.notification && shutdownCommunicationOf(close.notification)).toBe(
+      'maintenance: node drained',
+    );
     expect(sim.state('A')).toBe('Idle');
     expect(sim.pendingTimers('A')).toEqual([]);
     const down = ofType(sim.actions('B'), 'stateChange').find((c) => c.from === 'Established');
@@ -186,13 +197,23 @@ describe('stopping', () => {
 
   it('uses another Cease subcode when asked', () => {
     const sim = established();
-    sim.inject('A', { type: 'ManualStop', subcode: CeaseSubcode.PEER_DECONFIGURED, communication: 'ignored here' });
+    sim.inject('A', {
+      type: 'ManualStop',
+      subcode: CeaseSubcode.PEER_DECONFIGURED,
+      communication: 'ignored here',
+    });
     const n = ofType(sim.actions('A'), 'close').at(-1)?.notification;
-    expect(n).toMatchObject({ code: ErrorCode.CEASE, subcode: CeaseSubcode.PEER_DECONFIGURED, data: new Uint8Array(0) });
+    expect(n).toMatchObject({
+      code: ErrorCode.CEASE,
+      subcode: CeaseSubcode.PEER_DECONFIGURED,
+      data: new Uint8Array(0),
+    });
   });
 
   it('rejects a shutdown communication longer than 255 octets', () => {
     const s = run(initialState(makeConfig()), [{ type: 'ManualStart' }]).state;
-    expect(() => run(s, [{ type: 'ManualStop', communication: 'é'.repeat(128) }], env())).toThrow(/shutdownCommunication/);
+    expect(() => run(s, [{ type: 'ManualStop', communication: 'é'.repeat(128) }], env())).toThrow(
+      /shutdownCommunication/,
+    );
   });
 });

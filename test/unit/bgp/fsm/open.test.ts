@@ -6,7 +6,12 @@
 import { describe, expect, it } from 'vitest';
 
 import { Afi, AS_TRANS, ErrorCode, OpenSubcode, Safi } from '../../../../src/bgp/constants.js';
-import { buildLocalOpen, negotiate, peerFamilies, withoutRestartState } from '../../../../src/bgp/fsm/open.js';
+import {
+  buildLocalOpen,
+  negotiate,
+  peerFamilies,
+  withoutRestartState,
+} from '../../../../src/bgp/fsm/open.js';
 import { initialState } from '../../../../src/bgp/fsm/reducer.js';
 import type { FsmState } from '../../../../src/bgp/fsm/types.js';
 import type { Capability, OpenMessage } from '../../../../src/bgp/types.js';
@@ -32,7 +37,11 @@ function receive(open: OpenMessage, state: FsmState = SCENARIOS.OpenSent?.() as 
 describe('OPEN errors (RFC 4271 §6.2)', () => {
   const fourOctet = (asn: number): Capability => ({ kind: 'four-octet-as', asn });
   it.each([
-    { name: 'version 3', open: makePeerOpen({ version: 3 }), subcode: OpenSubcode.UNSUPPORTED_VERSION_NUMBER },
+    {
+      name: 'version 3',
+      open: makePeerOpen({ version: 3 }),
+      subcode: OpenSubcode.UNSUPPORTED_VERSION_NUMBER,
+    },
     {
       name: 'wrong peer AS',
       open: makePeerOpen({ myAs: 65099, capabilities: [fourOctet(65099)] }),
@@ -43,7 +52,11 @@ describe('OPEN errors (RFC 4271 §6.2)', () => {
       open: makePeerOpen({ myAs: AS_TRANS, capabilities: [fourOctet(4_200_000_000)] }),
       subcode: OpenSubcode.BAD_PEER_AS,
     },
-    { name: 'peer AS 0', open: makePeerOpen({ myAs: 0, capabilities: [] }), subcode: OpenSubcode.BAD_PEER_AS },
+    {
+      name: 'peer AS 0',
+      open: makePeerOpen({ myAs: 0, capabilities: [] }),
+      subcode: OpenSubcode.BAD_PEER_AS,
+    },
     { name: 'hold time 1', open: makePeerOpen({ holdTime: 1 }), subcode: OpenSubcode.UNACCEPTABLE_HOLD_TIME },
     { name: 'hold time 2', open: makePeerOpen({ holdTime: 2 }), subcode: OpenSubcode.UNACCEPTABLE_HOLD_TIME },
     { name: 'BGP Identifier 0', open: makePeerOpen({ bgpId: 0 }), subcode: OpenSubcode.BAD_BGP_IDENTIFIER },
@@ -65,7 +78,9 @@ describe('OPEN errors (RFC 4271 §6.2)', () => {
     const config = { ...makeConfig(), peerAs: LOCAL_AS };
     const s = run(initialState(config), [{ type: 'ManualStart' }, { type: 'Tcp_CR_Acked', conn: 1 }]).state;
     const open = makePeerOpen({ myAs: LOCAL_AS, bgpId: LOCAL_ID, capabilities: [fourOctet(LOCAL_AS)] });
-    expect(notificationsSent(receive(open, s).actions)).toEqual([[ErrorCode.OPEN_MESSAGE, OpenSubcode.BAD_BGP_IDENTIFIER]]);
+    expect(notificationsSent(receive(open, s).actions)).toEqual([
+      [ErrorCode.OPEN_MESSAGE, OpenSubcode.BAD_BGP_IDENTIFIER],
+    ]);
   });
 
   it('accepts an external peer with our BGP Identifier (RFC 6286)', () => {
@@ -73,7 +88,10 @@ describe('OPEN errors (RFC 4271 §6.2)', () => {
   });
 
   it('enforces a local minimum hold time', () => {
-    const s = run(initialState(makeConfig({ minHoldTimeS: 10 })), [{ type: 'ManualStart' }, { type: 'Tcp_CR_Acked', conn: 1 }]).state;
+    const s = run(initialState(makeConfig({ minHoldTimeS: 10 })), [
+      { type: 'ManualStart' },
+      { type: 'Tcp_CR_Acked', conn: 1 },
+    ]).state;
     expect(notificationsSent(receive(makePeerOpen({ holdTime: 9 }), s).actions)).toEqual([
       [ErrorCode.OPEN_MESSAGE, OpenSubcode.UNACCEPTABLE_HOLD_TIME],
     ]);
@@ -110,23 +128,46 @@ describe('negotiation', () => {
   });
 
   it('keeps only families both sides support', () => {
-    const open = makePeerOpen({ capabilities: [{ kind: 'multiprotocol', afi: Afi.IPV6, safi: Safi.UNICAST }] });
+    const open = makePeerOpen({
+      capabilities: [{ kind: 'multiprotocol', afi: Afi.IPV6, safi: Safi.UNICAST }],
+    });
     expect(negotiate(config, open).families).toEqual([{ afi: Afi.IPV6, safi: Safi.UNICAST }]);
   });
 
   it('needs both sides for extended messages and enhanced route refresh', () => {
     const both = makePeerOpen({}, [{ kind: 'extended-message' }, { kind: 'enhanced-route-refresh' }]);
     const n = negotiate(config, both);
-    expect([n.extendedMessage, n.enhancedRouteRefresh, n.codec.extendedMessage, n.peerRouteRefresh]).toEqual([true, true, true, true]);
+    expect([n.extendedMessage, n.enhancedRouteRefresh, n.codec.extendedMessage, n.peerRouteRefresh]).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
     const ours = makeConfig();
-    const noExt = { ...ours, open: buildLocalOpen({ localAs: LOCAL_AS, bgpId: LOCAL_ID, holdTimeS: 90, families: FAMILIES, extendedMessage: false, enhancedRouteRefresh: false }) };
+    const noExt = {
+      ...ours,
+      open: buildLocalOpen({
+        localAs: LOCAL_AS,
+        bgpId: LOCAL_ID,
+        holdTimeS: 90,
+        families: FAMILIES,
+        extendedMessage: false,
+        enhancedRouteRefresh: false,
+      }),
+    };
     const m = negotiate(noExt, both);
     expect([m.extendedMessage, m.enhancedRouteRefresh]).toEqual([false, false]);
     expect(negotiate(config, makePeerOpen()).extendedMessage).toBe(false);
   });
 
   it('records the peer graceful restart capability', () => {
-    const gr: Capability = { kind: 'graceful-restart', restartState: false, notification: false, restartTime: 90, families: [] };
+    const gr: Capability = {
+      kind: 'graceful-restart',
+      restartState: false,
+      notification: false,
+      restartTime: 90,
+      families: [],
+    };
     expect(negotiate(config, makePeerOpen({}, [gr])).peerGracefulRestart).toEqual(gr);
     expect(negotiate(config, makePeerOpen()).peerGracefulRestart).toBeUndefined();
   });
@@ -147,7 +188,12 @@ describe('the OPEN we send', () => {
   });
 
   it('puts AS_TRANS in My AS for a 4-octet AS (RFC 6793)', () => {
-    const open = buildLocalOpen({ localAs: 4_200_000_001, bgpId: LOCAL_ID, holdTimeS: 90, families: FAMILIES });
+    const open = buildLocalOpen({
+      localAs: 4_200_000_001,
+      bgpId: LOCAL_ID,
+      holdTimeS: 90,
+      families: FAMILIES,
+    });
     expect(open.myAs).toBe(AS_TRANS);
     expect(open.capabilities).toContainEqual({ kind: 'four-octet-as', asn: 4_200_000_001 });
   });
@@ -173,14 +219,27 @@ describe('the OPEN we send', () => {
 
   it('rejects a restart time that does not fit in 12 bits', () => {
     expect(() =>
-      buildLocalOpen({ localAs: 1, bgpId: 1, holdTimeS: 90, families: FAMILIES, gracefulRestart: { restartTimeS: 4096, restarted: false } }),
+      buildLocalOpen({
+        localAs: 1,
+        bgpId: 1,
+        holdTimeS: 90,
+        families: FAMILIES,
+        gracefulRestart: { restartTimeS: 4096, restarted: false },
+      }),
     ).toThrow(/gracefulRestart.restartTimeS/);
   });
 
   it('sets the R bit only on the first session after a restart', () => {
-    let s = run(initialState(makeConfig({}, { restarted: true })), [{ type: 'ManualStart' }, { type: 'Tcp_CR_Acked', conn: 1 }]);
+    let s = run(initialState(makeConfig({}, { restarted: true })), [
+      { type: 'ManualStart' },
+      { type: 'Tcp_CR_Acked', conn: 1 },
+    ]);
     const firstOpen = ofType(s.actions, 'send')[0]?.message;
-    expect(firstOpen).toMatchObject({ capabilities: expect.arrayContaining([expect.objectContaining({ kind: 'graceful-restart', restartState: true })]) });
+    expect(firstOpen).toMatchObject({
+      capabilities: expect.arrayContaining([
+        expect.objectContaining({ kind: 'graceful-restart', restartState: true }),
+      ]),
+    });
     s = run(s.state, [
       { type: 'BGPOpen', conn: 1, open: makePeerOpen() },
       { type: 'KeepAliveMsg', conn: 1 },
@@ -190,7 +249,9 @@ describe('the OPEN we send', () => {
     ]);
     const opens = ofType(s.actions, 'send').filter((a) => a.message.type === 'open');
     expect(opens.at(-1)?.message).toMatchObject({
-      capabilities: expect.arrayContaining([expect.objectContaining({ kind: 'graceful-restart', restartState: false })]),
+      capabilities: expect.arrayContaining([
+        expect.objectContaining({ kind: 'graceful-restart', restartState: false }),
+      ]),
     });
   });
 
@@ -202,6 +263,8 @@ describe('the OPEN we send', () => {
       { type: 'Tcp_CR_Acked', conn: 2 },
     ]);
     const open = ofType(s.actions, 'send')[0]?.message;
-    expect(open).toMatchObject({ capabilities: expect.arrayContaining([expect.objectContaining({ restartState: true })]) });
+    expect(open).toMatchObject({
+      capabilities: expect.arrayContaining([expect.objectContaining({ restartState: true })]),
+    });
   });
 });

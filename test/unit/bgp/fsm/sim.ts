@@ -62,7 +62,11 @@ export class Sim {
   /** Sides that drop every inbound connection attempt (nothing listens). */
   readonly unreachable = new Set<Side>();
 
-  constructor(a: FsmState, b: FsmState, private readonly random: () => number = () => 0.5) {
+  constructor(
+    a: FsmState,
+    b: FsmState,
+    private readonly random: () => number = () => 0.5,
+  ) {
     this.peers = { A: { state: a, timers: new Map(), log: [] }, B: { state: b, timers: new Map(), log: [] } };
   }
 
@@ -145,7 +149,11 @@ export class Sim {
       const reject = result.find((a) => a.type === 'reject');
       this.#schedule(initiator, { type: 'Tcp_CR_Acked', conn: link.initiatorConn });
       if (reject?.type === 'reject') {
-        this.#schedule(initiator, { type: 'NotifMsg', conn: link.initiatorConn, notification: reject.notification });
+        this.#schedule(initiator, {
+          type: 'NotifMsg',
+          conn: link.initiatorConn,
+          notification: reject.notification,
+        });
       }
       this.#schedule(initiator, { type: 'TcpConnectionFails', conn: link.initiatorConn });
       link.closed = true;
@@ -157,7 +165,9 @@ export class Sim {
 
   #linkOf(side: Side, conn: ConnId): Link | undefined {
     return this.#links.find(
-      (l) => (l.initiator === side && l.initiatorConn === conn) || (l.initiator !== side && l.responderConn === conn),
+      (l) =>
+        (l.initiator === side && l.initiatorConn === conn) ||
+        (l.initiator !== side && l.responderConn === conn),
     );
   }
 
@@ -180,9 +190,15 @@ export class Sim {
     const peer = this.peers[side];
     switch (action.type) {
       case 'connect': {
-        const link: Link = { id: this.#links.length, initiator: side, initiatorConn: action.conn, closed: false };
+        const link: Link = {
+          id: this.#links.length,
+          initiator: side,
+          initiatorConn: action.conn,
+          closed: false,
+        };
         this.#links.push(link);
-        if (this.unreachable.has(OTHER[side])) this.#schedule(side, { type: 'TcpConnectionFails', conn: action.conn });
+        if (this.unreachable.has(OTHER[side]))
+          this.#schedule(side, { type: 'TcpConnectionFails', conn: action.conn });
         else this.#schedule(OTHER[side], { type: 'TcpConnectionConfirmed' }, link);
         return;
       }
@@ -204,7 +220,8 @@ export class Sim {
         link.closed = true;
         const to = this.#otherEnd(side, link);
         if (to === undefined) return;
-        if (action.notification !== undefined) this.#schedule(OTHER[side], messageEvent(to, action.notification));
+        if (action.notification !== undefined)
+          this.#schedule(OTHER[side], messageEvent(to, action.notification));
         this.#schedule(OTHER[side], { type: 'TcpConnectionFails', conn: to });
         return;
       }

@@ -128,14 +128,26 @@ describe('timers requested by the reducer', () => {
   });
 
   it('starts the ConnectRetryTimer jittered from the configured value', () => {
-    const low = run(initialState(makeConfig()), [{ type: 'ManualStart' }], env(0, () => 0));
-    const high = run(initialState(makeConfig()), [{ type: 'ManualStart' }], env(0, () => 0.999999));
+    const low = run(
+      initialState(makeConfig()),
+      [{ type: 'ManualStart' }],
+      env(0, () => 0),
+    );
+    const high = run(
+      initialState(makeConfig()),
+      [{ type: 'ManualStart' }],
+      env(0, () => 0.999999),
+    );
     expect(timers(low.actions, 'ConnectRetryTimer')).toEqual([90_000]);
     expect(timers(high.actions, 'ConnectRetryTimer')).toEqual([120_000]);
   });
 
   it('uses the large OpenSent HoldTimer (4 minutes), unjittered', () => {
-    const r = run(initialState(makeConfig()), [{ type: 'ManualStart' }, { type: 'Tcp_CR_Acked', conn: 1 }], env(0, () => 0));
+    const r = run(
+      initialState(makeConfig()),
+      [{ type: 'ManualStart' }, { type: 'Tcp_CR_Acked', conn: 1 }],
+      env(0, () => 0),
+    );
     expect(timers(r.actions, 'HoldTimer')).toEqual([240_000]);
   });
 
@@ -155,7 +167,10 @@ describe('timers requested by the reducer', () => {
 
   it('uses no HoldTimer and no KeepaliveTimer when the hold time is 0', () => {
     const s = SCENARIOS.OpenSent?.() as FsmState;
-    const r = run(s, [{ type: 'BGPOpen', conn: 1, open: makePeerOpen({ holdTime: 0 }) }, { type: 'KeepAliveMsg', conn: 1 }]);
+    const r = run(s, [
+      { type: 'BGPOpen', conn: 1, open: makePeerOpen({ holdTime: 0 }) },
+      { type: 'KeepAliveMsg', conn: 1 },
+    ]);
     expect(timers(r.actions, 'HoldTimer')).toEqual([]);
     expect(timers(r.actions, 'KeepaliveTimer')).toEqual([]);
     expect(ofType(r.actions, 'stopTimer').filter((a) => a.timer === 'HoldTimer')).not.toEqual([]);
@@ -173,7 +188,10 @@ describe('timers requested by the reducer', () => {
   });
 
   it('uses a configured keepalive interval', () => {
-    const s = run(initialState(makeConfig({ keepaliveTimeS: 5 })), [{ type: 'ManualStart' }, { type: 'Tcp_CR_Acked', conn: 1 }]).state;
+    const s = run(initialState(makeConfig({ keepaliveTimeS: 5 })), [
+      { type: 'ManualStart' },
+      { type: 'Tcp_CR_Acked', conn: 1 },
+    ]).state;
     const r = run(s, [{ type: 'BGPOpen', conn: 1, open: makePeerOpen() }]);
     expect(timers(r.actions, 'KeepaliveTimer')).toEqual([5_000]);
   });

@@ -5,7 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import { CeaseSubcode, ErrorCode, FsmSubcode, HeaderSubcode, OpenSubcode, UpdateSubcode } from '../../../../src/bgp/constants.js';
+import {
+  CeaseSubcode,
+  ErrorCode,
+  FsmSubcode,
+  HeaderSubcode,
+  OpenSubcode,
+  UpdateSubcode,
+} from '../../../../src/bgp/constants.js';
 import { step } from '../../../../src/bgp/fsm/reducer.js';
 import type { BgpState, FsmEvent } from '../../../../src/bgp/fsm/types.js';
 import { env, makePeerOpen, notificationsSent, ofType, SCENARIOS, sentTypes, stateOf } from './helpers.js';
@@ -29,7 +36,11 @@ const EVENTS: Record<string, FsmEvent> = {
   BGPHeaderErr: {
     type: 'BGPHeaderErr',
     conn: C,
-    error: { code: ErrorCode.MESSAGE_HEADER, subcode: HeaderSubcode.BAD_MESSAGE_LENGTH, data: Uint8Array.of(0, 5) },
+    error: {
+      code: ErrorCode.MESSAGE_HEADER,
+      subcode: HeaderSubcode.BAD_MESSAGE_LENGTH,
+      data: Uint8Array.of(0, 5),
+    },
   },
   BGPOpenMsgErr: {
     type: 'BGPOpenMsgErr',
@@ -40,21 +51,39 @@ const EVENTS: Record<string, FsmEvent> = {
   NotifMsgVerErr: {
     type: 'NotifMsgVerErr',
     conn: C,
-    notification: { type: 'notification', code: ErrorCode.OPEN_MESSAGE, subcode: OpenSubcode.UNSUPPORTED_VERSION_NUMBER, data: EMPTY },
+    notification: {
+      type: 'notification',
+      code: ErrorCode.OPEN_MESSAGE,
+      subcode: OpenSubcode.UNSUPPORTED_VERSION_NUMBER,
+      data: EMPTY,
+    },
   },
   NotifMsg: {
     type: 'NotifMsg',
     conn: C,
-    notification: { type: 'notification', code: ErrorCode.CEASE, subcode: CeaseSubcode.ADMINISTRATIVE_RESET, data: EMPTY },
+    notification: {
+      type: 'notification',
+      code: ErrorCode.CEASE,
+      subcode: CeaseSubcode.ADMINISTRATIVE_RESET,
+      data: EMPTY,
+    },
   },
   KeepAliveMsg: { type: 'KeepAliveMsg', conn: C },
-  UpdateMsg: { type: 'UpdateMsg', conn: C, message: { type: 'update', withdrawn: [], attributes: [], nlri: [] } },
+  UpdateMsg: {
+    type: 'UpdateMsg',
+    conn: C,
+    message: { type: 'update', withdrawn: [], attributes: [], nlri: [] },
+  },
   UpdateMsgErr: {
     type: 'UpdateMsgErr',
     conn: C,
     error: { code: ErrorCode.UPDATE_MESSAGE, subcode: UpdateSubcode.MALFORMED_ATTRIBUTE_LIST, data: EMPTY },
   },
-  RouteRefreshMsg: { type: 'RouteRefreshMsg', conn: C, message: { type: 'route-refresh', afi: 1, safi: 1, subtype: 0 } },
+  RouteRefreshMsg: {
+    type: 'RouteRefreshMsg',
+    conn: C,
+    message: { type: 'route-refresh', afi: 1, safi: 1, subtype: 0 },
+  },
   UpdateSent: { type: 'UpdateSent', conn: C },
 };
 
@@ -168,7 +197,11 @@ const STARTING_STATE: Record<string, BgpState> = {
 
 const rows = Object.keys(SCENARIOS).flatMap((scenario) =>
   Object.keys(EVENTS).map((event) => {
-    const [to, notification, sends] = TABLE[scenario]?.[event] ?? [STARTING_STATE[scenario] as BgpState, undefined, []];
+    const [to, notification, sends] = TABLE[scenario]?.[event] ?? [
+      STARTING_STATE[scenario] as BgpState,
+      undefined,
+      [],
+    ];
     return { scenario, event, to, notification, sends: sends ?? [] };
   }),
 );

@@ -14,12 +14,26 @@ import { ctx, onTheWire, route, v4Hosts } from './helpers.js';
 
 describe('desiredRib', () => {
   it.each([
-    { name: 'MED above 2^32-1', r: route('192.0.2.0/24', { med: 2 ** 32 }), field: 'routes[0].attributes.med' },
-    { name: 'negative LOCAL_PREF', r: route('192.0.2.0/24', { localPref: -1 }), field: 'routes[0].attributes.localPref' },
-    { name: 'fractional community', r: route('192.0.2.0/24', { communities: [1.5] }), field: 'routes[0].attributes.communities[0]' },
+    {
+      name: 'MED above 2^32-1',
+      r: route('192.0.2.0/24', { med: 2 ** 32 }),
+      field: 'routes[0].attributes.med',
+    },
+    {
+      name: 'negative LOCAL_PREF',
+      r: route('192.0.2.0/24', { localPref: -1 }),
+      field: 'routes[0].attributes.localPref',
+    },
+    {
+      name: 'fractional community',
+      r: route('192.0.2.0/24', { communities: [1.5] }),
+      field: 'routes[0].attributes.communities[0]',
+    },
     {
       name: 'large community out of range',
-      r: route('192.0.2.0/24', { largeCommunities: [{ globalAdmin: 1, localData1: 2 ** 32, localData2: 0 }] }),
+      r: route('192.0.2.0/24', {
+        largeCommunities: [{ globalAdmin: 1, localData1: 2 ** 32, localData2: 0 }],
+      }),
       field: 'routes[0].attributes.largeCommunities[0].localData1',
     },
     { name: 'ORIGIN 7', r: route('192.0.2.0/24', { origin: 7 as 0 }), field: 'routes[0].attributes.origin' },
@@ -49,7 +63,9 @@ describe('desiredRib', () => {
   });
 
   it('rejects one prefix with two attribute sets, merges exact duplicates', () => {
-    expect(() => desiredRib([route('192.0.2.0/24', { med: 1 }), route('192.0.2.0/24', { med: 2 })])).toThrow(/routes\[1\]/);
+    expect(() => desiredRib([route('192.0.2.0/24', { med: 1 }), route('192.0.2.0/24', { med: 2 })])).toThrow(
+      /routes\[1\]/,
+    );
     expect(desiredRib([route('192.0.2.0/24', { med: 1 }), route('192.0.2.0/24', { med: 1 })]).size).toBe(1);
   });
 
@@ -82,7 +98,11 @@ describe('planUpdates scenario (rows run in order against one peer)', () => {
     },
     {
       name: 'changed attributes re-announce (implicit withdraw)',
-      routes: [route('192.0.2.10/32', { communities: [0xfde80064] }), route('192.0.2.12/32'), route('2001:db8::10/128')],
+      routes: [
+        route('192.0.2.10/32', { communities: [0xfde80064] }),
+        route('192.0.2.12/32'),
+        route('2001:db8::10/128'),
+      ],
       announced: ['192.0.2.10/32'],
       withdrawn: [],
     },
@@ -103,8 +123,12 @@ describe('planUpdates scenario (rows run in order against one peer)', () => {
     expect(wire.withdrawn.sort()).toEqual([...withdrawn].sort());
     expect([plan.announced, plan.withdrawn]).toEqual([announced.length, withdrawn.length]);
     // Withdrawals come before announcements.
-    const firstAnnounce = plan.updates.findIndex((u) => u.nlri.length > 0 || u.attributes.some((a) => a.kind === 'mp-reach-nlri'));
-    const lastWithdraw = plan.updates.findLastIndex((u) => u.withdrawn.length > 0 || u.attributes.some((a) => a.kind === 'mp-unreach-nlri'));
+    const firstAnnounce = plan.updates.findIndex(
+      (u) => u.nlri.length > 0 || u.attributes.some((a) => a.kind === 'mp-reach-nlri'),
+    );
+    const lastWithdraw = plan.updates.findLastIndex(
+      (u) => u.withdrawn.length > 0 || u.attributes.some((a) => a.kind === 'mp-unreach-nlri'),
+    );
     if (firstAnnounce >= 0 && lastWithdraw >= 0) expect(lastWithdraw).toBeLessThan(firstAnnounce);
     // Invariant: after every row the sent state equals the desired state.
     expect([...plan.sent.keys()].sort()).toEqual([...desired.keys()].sort());
@@ -114,22 +138,38 @@ describe('planUpdates scenario (rows run in order against one peer)', () => {
 
 describe('what cannot be sent', () => {
   it('skips a family the peer did not negotiate', () => {
-    const plan = planUpdates(desiredRib([route('2001:db8::1/128'), route('192.0.2.1/32')]), EMPTY_SENT, ctx({ families: [{ afi: Afi.IPV4, safi: 1 }] }));
-    expect(plan.skipped).toEqual([{ prefix: expect.objectContaining({ afi: Afi.IPV6 }), reason: 'family-not-negotiated' }]);
+    const plan = planUpdates(
+      desiredRib([route('2001:db8::1/128'), route('192.0.2.1/32')]),
+      EMPTY_SENT,
+      ctx({ families: [{ afi: Afi.IPV4, safi: 1 }] }),
+    );
+    expect(plan.skipped).toEqual([
+      { prefix: expect.objectContaining({ afi: Afi.IPV6 }), reason: 'family-not-negotiated' },
+    ]);
     expect(onTheWire(plan.updates).announced).toEqual(['192.0.2.1/32']);
     expect(plan.sent.size).toBe(1);
   });
 
   it('skips IPv6 routes without an IPv6 next hop (IPv4 session, none configured)', () => {
-    const plan = planUpdates(desiredRib([route('2001:db8::1/128')]), EMPTY_SENT, ctx({ nextHopIpv6: undefined }));
+    const plan = planUpdates(
+      desiredRib([route('2001:db8::1/128')]),
+      EMPTY_SENT,
+      ctx({ nextHopIpv6: undefined }),
+    );
     expect(plan.skipped.map((s) => s.reason)).toEqual(['no-next-hop']);
     expect(plan.updates).toEqual([]);
   });
 
   it('uses a route’s own next hop when it has one', () => {
-    const plan = planUpdates(desiredRib([route('2001:db8::1/128', { nextHop: new Uint8Array(16).fill(0x20) })]), EMPTY_SENT, ctx({ nextHopIpv6: undefined }));
+    const plan = planUpdates(
+      desiredRib([route('2001:db8::1/128', { nextHop: new Uint8Array(16).fill(0x20) })]),
+      EMPTY_SENT,
+      ctx({ nextHopIpv6: undefined }),
+    );
     const mp = onTheWire(plan.updates).messages[0]?.attributes.find((a) => a.kind === 'mp-reach-nlri');
-    expect(mp?.kind === 'mp-reach-nlri' && Array.from(mp.nextHops[0] ?? [])).toEqual(new Array(16).fill(0x20));
+    expect(mp?.kind === 'mp-reach-nlri' && Array.from(mp.nextHops[0] ?? [])).toEqual(
+      new Array(16).fill(0x20),
+    );
   });
 
   it('withdraws a sent route whose new attributes no longer fit in a message', () => {
@@ -158,23 +198,34 @@ describe('properties', () => {
 
   it('after any sequence of desired sets, the peer saw exactly the last set', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(fc.tuple(prefixArb, attrsArb), { maxLength: 60 }), { minLength: 1, maxLength: 6 }), (sets) => {
-        let sent: SentRib = EMPTY_SENT;
-        const peer = new Map<string, string>();
-        for (const set of sets) {
-          const byPrefix = new Map(set.map(([p, a]) => [p, a]));
-          const routes = [...byPrefix].map(([p, a]) => route(p, a.med === undefined ? undefined : { med: a.med }));
-          const plan = planUpdates(desiredRib(routes), sent, ctx());
-          for (const m of onTheWire(plan.updates).messages) {
-            for (const n of m.withdrawn) peer.delete(`${n.prefix.address.join('.')}/${n.prefix.length}`);
-            const med = m.attributes.find((x) => x.kind === 'multi-exit-disc');
-            for (const n of m.nlri) peer.set(`${n.prefix.address.join('.')}/${n.prefix.length}`, med?.kind === 'multi-exit-disc' ? String(med.value) : '-');
+      fc.property(
+        fc.array(fc.array(fc.tuple(prefixArb, attrsArb), { maxLength: 60 }), { minLength: 1, maxLength: 6 }),
+        (sets) => {
+          let sent: SentRib = EMPTY_SENT;
+          const peer = new Map<string, string>();
+          for (const set of sets) {
+            const byPrefix = new Map(set.map(([p, a]) => [p, a]));
+            const routes = [...byPrefix].map(([p, a]) =>
+              route(p, a.med === undefined ? undefined : { med: a.med }),
+            );
+            const plan = planUpdates(desiredRib(routes), sent, ctx());
+            for (const m of onTheWire(plan.updates).messages) {
+              for (const n of m.withdrawn) peer.delete(`${n.prefix.address.join('.')}/${n.prefix.length}`);
+              const med = m.attributes.find((x) => x.kind === 'multi-exit-disc');
+              for (const n of m.nlri)
+                peer.set(
+                  `${n.prefix.address.join('.')}/${n.prefix.length}`,
+                  med?.kind === 'multi-exit-disc' ? String(med.value) : '-',
+                );
+            }
+            sent = plan.sent;
+            const want = new Map(
+              [...byPrefix].map(([p, a]) => [p, a.med === undefined ? '-' : String(a.med)]),
+            );
+            expect(new Map([...peer].sort())).toEqual(new Map([...want].sort()));
           }
-          sent = plan.sent;
-          const want = new Map([...byPrefix].map(([p, a]) => [p, a.med === undefined ? '-' : String(a.med)]));
-          expect(new Map([...peer].sort())).toEqual(new Map([...want].sort()));
-        }
-      }),
+        },
+      ),
       { numRuns: 150 },
     );
   });

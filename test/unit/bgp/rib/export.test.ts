@@ -25,7 +25,9 @@ function firstAttributes(routes: Parameters<typeof desiredRib>[0], c = ctx()): r
 describe('AS_PATH, LOCAL_PREF, NEXT_HOP', () => {
   it('eBGP: AS_PATH [our AS], no LOCAL_PREF, NEXT_HOP = our address, ORIGIN IGP', () => {
     const a = firstAttributes([route('192.0.2.0/24')]);
-    expect(attrs('as-path', a)).toMatchObject({ segments: [{ type: AsPathSegmentType.AS_SEQUENCE, asns: [65001] }] });
+    expect(attrs('as-path', a)).toMatchObject({
+      segments: [{ type: AsPathSegmentType.AS_SEQUENCE, asns: [65001] }],
+    });
     expect(attrs('local-pref', a)).toBeUndefined();
     expect(attrs('origin', a)).toMatchObject({ value: Origin.IGP });
     expect(Array.from((attrs('next-hop', a) as { address: Uint8Array }).address)).toEqual([192, 0, 2, 1]);
@@ -36,14 +38,18 @@ describe('AS_PATH, LOCAL_PREF, NEXT_HOP', () => {
     const ibgp = ctx({ peerAs: 65001 });
     expect(attrs('as-path', firstAttributes([route('192.0.2.0/24')], ibgp))).toMatchObject({ segments: [] });
     expect(attrs('local-pref', firstAttributes([route('192.0.2.0/24')], ibgp))).toMatchObject({ value: 100 });
-    expect(attrs('local-pref', firstAttributes([route('192.0.2.0/24', { localPref: 250 })], ibgp))).toMatchObject({ value: 250 });
+    expect(
+      attrs('local-pref', firstAttributes([route('192.0.2.0/24', { localPref: 250 })], ibgp)),
+    ).toMatchObject({ value: 250 });
   });
 
   it('4-octet AS towards a 2-octet peer: AS_TRANS in AS_PATH plus AS4_PATH (RFC 6793)', () => {
     const old = ctx({ localAs: 4_200_000_001, codec: { ...CODEC, fourOctetAs: false } });
     const a = firstAttributes([route('192.0.2.0/24')], old);
     expect(attrs('as-path', a)).toMatchObject({ segments: [{ asns: [AS_TRANS] }] });
-    expect(attrs('as4-path', a)).toMatchObject({ segments: [{ type: AsPathSegmentType.AS_SEQUENCE, asns: [4_200_000_001] }] });
+    expect(attrs('as4-path', a)).toMatchObject({
+      segments: [{ type: AsPathSegmentType.AS_SEQUENCE, asns: [4_200_000_001] }],
+    });
   });
 
   it('4-octet AS towards a 4-octet peer: the real AS and no AS4_PATH', () => {
@@ -79,7 +85,9 @@ describe('AS_PATH, LOCAL_PREF, NEXT_HOP', () => {
     ]);
     expect(attrs('multi-exit-disc', a)).toMatchObject({ value: 5 });
     expect(attrs('communities', a)).toMatchObject({ values: [0xfde80001, 0xfde80002] });
-    expect(attrs('large-communities', a)).toMatchObject({ values: [{ globalAdmin: 65001, localData1: 1, localData2: 2 }] });
+    expect(attrs('large-communities', a)).toMatchObject({
+      values: [{ globalAdmin: 65001, localData1: 1, localData2: 2 }],
+    });
     expect(attrs('extended-communities', a)).toMatchObject({ values: [ext] });
     expect(attrs('origin', a)).toMatchObject({ value: Origin.INCOMPLETE });
   });
@@ -110,7 +118,10 @@ describe('packing', () => {
   });
 
   it('groups prefixes by attributes: one group per attribute set', () => {
-    const routes = [...v4Hosts(10, { med: 1 }), ...v4Hosts(10, { med: 2 }).map((r) => route(`172.16.0.${r.prefix.address[3]}/32`, { med: 2 }))];
+    const routes = [
+      ...v4Hosts(10, { med: 1 }),
+      ...v4Hosts(10, { med: 2 }).map((r) => route(`172.16.0.${r.prefix.address[3]}/32`, { med: 2 })),
+    ];
     const plan = planUpdates(desiredRib(routes), EMPTY_SENT, ctx());
     expect(plan.updates).toHaveLength(2);
   });
@@ -127,15 +138,19 @@ describe('packing', () => {
 
   it('chunkPrefixes never exceeds the limit and keeps order', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 32 }), { maxLength: 300 }), fc.integer({ min: 23, max: 200 }), (lengths, max) => {
-        const prefixes = lengths.map((length) => ({ afi: Afi.IPV4, length, address: new Uint8Array(4) }));
-        const chunks = chunkPrefixes(prefixes, 23, max);
-        expect(chunks.flat()).toEqual(prefixes);
-        for (const c of chunks) {
-          const size = 23 + c.reduce((n, p) => n + 1 + Math.ceil(p.length / 8), 0);
-          if (c.length > 1) expect(size).toBeLessThanOrEqual(max);
-        }
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 32 }), { maxLength: 300 }),
+        fc.integer({ min: 23, max: 200 }),
+        (lengths, max) => {
+          const prefixes = lengths.map((length) => ({ afi: Afi.IPV4, length, address: new Uint8Array(4) }));
+          const chunks = chunkPrefixes(prefixes, 23, max);
+          expect(chunks.flat()).toEqual(prefixes);
+          for (const c of chunks) {
+            const size = 23 + c.reduce((n, p) => n + 1 + Math.ceil(p.length / 8), 0);
+            if (c.length > 1) expect(size).toBeLessThanOrEqual(max);
+          }
+        },
+      ),
     );
   });
 });
@@ -145,7 +160,9 @@ describe('End-of-RIB (RFC 4724 §2)', () => {
     const v4 = onTheWire([endOfRib({ afi: Afi.IPV4, safi: Safi.UNICAST })]);
     const v6 = onTheWire([endOfRib({ afi: Afi.IPV6, safi: Safi.UNICAST })]);
     expect(v4.maxLength).toBe(23);
-    expect(v6.messages[0]?.attributes).toEqual([{ kind: 'mp-unreach-nlri', afi: Afi.IPV6, safi: Safi.UNICAST, withdrawn: [] }]);
+    expect(v6.messages[0]?.attributes).toEqual([
+      { kind: 'mp-unreach-nlri', afi: Afi.IPV6, safi: Safi.UNICAST, withdrawn: [] },
+    ]);
     expect(endOfRibFamily(v4.messages[0] as never)).toEqual({ afi: Afi.IPV4, safi: Safi.UNICAST });
     expect(endOfRibFamily(v6.messages[0] as never)).toEqual({ afi: Afi.IPV6, safi: Safi.UNICAST });
   });

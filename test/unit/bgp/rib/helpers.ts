@@ -36,11 +36,15 @@ export function route(cidr: string, attributes?: RouteAttributes): Route {
 
 /** /32s 10.x.y.z, i = 0.. */
 export function v4Hosts(n: number, attributes?: RouteAttributes): Route[] {
-  return Array.from({ length: n }, (_, i) => route(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}/32`, attributes));
+  return Array.from({ length: n }, (_, i) =>
+    route(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}/32`, attributes),
+  );
 }
 
 export function v6Hosts(n: number, attributes?: RouteAttributes): Route[] {
-  return Array.from({ length: n }, (_, i) => route(`2001:db8:${(i >> 16).toString(16)}::${(i & 0xffff).toString(16)}/128`, attributes));
+  return Array.from({ length: n }, (_, i) =>
+    route(`2001:db8:${(i >> 16).toString(16)}::${(i & 0xffff).toString(16)}/128`, attributes),
+  );
 }
 
 export interface WireSummary {

@@ -4,6 +4,7 @@
  * defaults, and the listener's MD5 bookkeeping through the transport port. Ports 17940-17949.
  */
 import net from 'node:net';
+import { Worker } from 'node:worker_threads';
 
 import { describe, expect, it } from 'vitest';
 
@@ -15,6 +16,7 @@ import { BgpSession } from '../../../../src/bgp/session/session.js';
 import { TimerTable } from '../../../../src/bgp/session/timers.js';
 import {
   nodeTcpTransport,
+  TcpConnectTimeoutError,
   TcpTransportUnsupportedError,
   type TcpListenOptions,
   type TcpTransport,
@@ -30,17 +32,29 @@ describe('nodeTcpTransport', () => {
     { name: 'a TTL', opts: { ttl: 255 }, what: /TTL/ },
     { name: 'a minimum TTL', opts: { minTtl: 254 }, what: /GTSM/ },
   ])('refuses $name with a clear error', async ({ opts, what }) => {
-    const attempt = nodeTcpTransport.connect({ host: '127.0.0.1', port: 17940, timeoutMs: 1000, signal: signal(), ...opts });
+    const attempt = nodeTcpTransport.connect({
+      host: '127.0.0.1',
+      port: 17940,
+      timeoutMs: 1000,
+      signal: signal(),
+      ...opts,
+    });
     await expect(attempt).rejects.toBeInstanceOf(TcpTransportUnsupportedError);
     await expect(attempt).rejects.toThrow(what);
   });
 
   it('refuses MD5 keys on a listener', async () => {
-    await expect(nodeTcpTransport.listen({ host: '127.0.0.1', port: 0, md5Peers: [{ address: '127.0.0.1', password: 'x' }] })).rejects.toBeInstanceOf(
+    await expect(
+      nodeTcpTransport.listen({
+        host: '127.0.0.1',
+        port: 0,
+        md5Peers: [{ address: '127.0.0.1', password: 'x' }],
+      }),
+    ).rejects.toBeInstanceOf(TcpTransportUnsupportedError);
+    const server = net.createServer();
+    expect(() => nodeTcpTransport.setListenerMd5(server, '127.0.0.1', 'x')).toThrow(
       TcpTransportUnsupportedError,
     );
-    const server = net.createServer();
-    expect(() => nodeTcpTransport.setListenerMd5(server, '127.0.0.1', 'x')).toThrow(TcpTransportUnsupportedError);
     expect(() => nodeTcpTransport.setListenerMd5(server, '127.0.0.1', '')).not.toThrow();
   });
 
@@ -64,17 +78,65 @@ describe('nodeTcpTransport', () => {
 
   it('connects over IPv6', async () => {
     const server = await nodeTcpTransport.listen({ host: '::1', port: 17943 });
-    const socket = await nodeTcpTransport.connect({ host: '::1', port: 17943, timeoutMs: 1000, signal: signal() });
+    const socket = await nodeTcpTransport.connect({
+      host: '::1',
+      port: 17943,
+      timeoutMs: 1000,
+      signal: signal(),
+    });
     expect(socket.remoteAddress).toBe('::1');
     socket.destroy();
     await new Promise((resolve) => server.close(resolve));
   });
 
+  it('times out when the peer never answers the SYN', async () => {
+    // A listener whose thread is blocked cannot accept; once its queue is full, SYNs are dropped.
+    const source = `
+      const net = require('node:net');
+      const { parentPort, workerData } = require('node:worker_threads');
+      const server = net.createServer();
+      server.listen({ host: '127.0.0.1', port: workerData.port, backlog: 1 }, () => {
+        parentPort.postMessage('ready');
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, workerData.blockMs);
+        server.close();
+      });`;
+    const worker = new Worker(source, { eval: true, workerData: { port: 17946, blockMs: 3000 } });
+    const fillers: net.Socket[] = [];
+    try {
+      await new Promise((resolve) => worker.once('message', resolve));
+      for (let i = 0; i < 4; i++) {
+        fillers.push(net.connect({ host: '127.0.0.1', port: 17946 }).on('error', () => undefined));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const started = Date.now();
+      const attempt = nodeTcpTransport.connect({
+        host: '127.0.0.1',
+        port: 17946,
+        timeoutMs: 200,
+        signal: signal(),
+      });
+      await expect(attempt).rejects.toBeInstanceOf(TcpConnectTimeoutError);
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      for (const f of fillers) f.destroy();
+      await worker.terminate();
+    }
+  });
+
   it('rejects a refused connection and an aborted one', async () => {
-    await expect(nodeTcpTransport.connect({ host: '127.0.0.1', port: 17944, timeoutMs: 1000, signal: signal() })).rejects.toThrow(/ECONNREFUSED/);
+    await expect(
+      nodeTcpTransport.connect({ host: '127.0.0.1', port: 17944, timeoutMs: 1000, signal: signal() }),
+    ).rejects.toThrow(/ECONNREFUSED/);
     const controller = new AbortController();
     controller.abort(new Error('stopped'));
-    await expect(nodeTcpTransport.connect({ host: '127.0.0.1', port: 17944, timeoutMs: 1000, signal: controller.signal })).rejects.toThrow(/stopped/);
+    await expect(
+      nodeTcpTransport.connect({
+        host: '127.0.0.1',
+        port: 17944,
+        timeoutMs: 1000,
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow(/stopped/);
   });
 });
 
@@ -93,7 +155,10 @@ describe('TimerTable', () => {
     t.stopConnection(2);
     expect(t.running()).toEqual(['ConnectRetryTimer', 'HoldTimer#1']);
     clock.advance(1000);
-    expect(fired.slice(1)).toEqual([{ type: 'ConnectRetryTimer_Expires' }, { type: 'HoldTimer_Expires', conn: 1 }]);
+    expect(fired.slice(1)).toEqual([
+      { type: 'ConnectRetryTimer_Expires' },
+      { type: 'HoldTimer_Expires', conn: 1 },
+    ]);
     t.start('IdleHoldTimer', 10);
     t.stopAll();
     clock.advance(100);
@@ -190,7 +255,12 @@ describe('addresses', () => {
 
 describe('session options', () => {
   it('fills in the documented defaults', () => {
-    const o = resolveSessionOptions({ peerAddress: '192.0.2.2', peerAs: 65002, localAs: 65001, routerId: '192.0.2.1' });
+    const o = resolveSessionOptions({
+      peerAddress: '192.0.2.2',
+      peerAs: 65002,
+      localAs: 65001,
+      routerId: '192.0.2.1',
+    });
     expect(o.peerPort).toBe(179);
     expect(o.connectTimeoutMs).toBe(10_000);
     expect(o.fsm).toMatchObject({ holdTimeS: 90, connectRetryTimeMs: 120_000, bgpId: 0xc0000201 });
@@ -203,7 +273,13 @@ describe('session options', () => {
   });
 
   it('turns GTSM hops into TTL 255 and the minimum TTL (RFC 5082)', () => {
-    const o = resolveSessionOptions({ peerAddress: '192.0.2.2', peerAs: 1, localAs: 2, routerId: '192.0.2.1', ttlSecurityHops: 3 });
+    const o = resolveSessionOptions({
+      peerAddress: '192.0.2.2',
+      peerAs: 1,
+      localAs: 2,
+      routerId: '192.0.2.1',
+      ttlSecurityHops: 3,
+    });
     expect([o.ttl, o.minTtl]).toEqual([255, 253]);
   });
 });
@@ -226,19 +302,40 @@ describe('BgpListener', () => {
 
   it('passes MD5 keys and GTSM to the transport, at start and as sessions come and go', async () => {
     const transport = new RecordingListen();
-    const listener = new BgpListener({ host: '127.0.0.1', port: 17945, minTtl: 255, ttl: 255 }, { transport });
-    const s1 = new BgpSession({ peerAddress: '127.0.0.7', peerAs: 1, localAs: 2, routerId: '10.0.0.1', md5Password: 'one' });
-    const s2 = new BgpSession({ peerAddress: '127.0.0.8', peerAs: 1, localAs: 2, routerId: '10.0.0.1', md5Password: 'two' });
+    const listener = new BgpListener(
+      { host: '127.0.0.1', port: 17945, minTtl: 255, ttl: 255 },
+      { transport },
+    );
+    const s1 = new BgpSession({
+      peerAddress: '127.0.0.7',
+      peerAs: 1,
+      localAs: 2,
+      routerId: '10.0.0.1',
+      md5Password: 'one',
+    });
+    const s2 = new BgpSession({
+      peerAddress: '127.0.0.8',
+      peerAs: 1,
+      localAs: 2,
+      routerId: '10.0.0.1',
+      md5Password: 'two',
+    });
     listener.add(s1);
     await listener.start();
-    expect(transport.listens[0]).toMatchObject({ md5Peers: [{ address: '127.0.0.7', password: 'one' }], minTtl: 255, ttl: 255 });
+    expect(transport.listens[0]).toMatchObject({
+      md5Peers: [{ address: '127.0.0.7', password: 'one' }],
+      minTtl: 255,
+      ttl: 255,
+    });
     listener.add(s2);
     listener.remove(s1);
     expect(transport.md5).toEqual([
       ['127.0.0.8', 'two'],
       ['127.0.0.7', ''],
     ]);
-    expect(() => listener.add(new BgpSession({ peerAddress: '127.0.0.8', peerAs: 1, localAs: 2, routerId: '10.0.0.1' }))).toThrow(/already registered/);
+    expect(() =>
+      listener.add(new BgpSession({ peerAddress: '127.0.0.8', peerAs: 1, localAs: 2, routerId: '10.0.0.1' })),
+    ).toThrow(/already registered/);
     expect(listener.address?.port).toBe(17945);
     await listener.stop();
   });

@@ -41,13 +41,21 @@ export class RawPeer {
   readonly received: BgpMessage[] = [];
   socket: net.Socket | undefined;
   closed = false;
+  /** Our FIN arrived. */
+  ended = false;
   #server: net.Server | undefined;
   #codec: CodecContext = PEER_CODEC;
 
-  constructor(readonly port: number) {}
+  /** With `allowHalfOpen`, the peer keeps its side open after our FIN (a slow or stuck peer). */
+  constructor(
+    readonly port: number,
+    private readonly options: { allowHalfOpen?: boolean } = {},
+  ) {}
 
   async listen(): Promise<void> {
-    const server = net.createServer((socket) => this.#accept(socket));
+    const server = net.createServer({ allowHalfOpen: this.options.allowHalfOpen ?? false }, (socket) =>
+      this.#accept(socket),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen({ host: '127.0.0.1', port: this.port }, resolve);
@@ -63,6 +71,9 @@ export class RawPeer {
       for (const frame of framer.push(chunk)) this.received.push(decodeMessage(frame, this.#codec).message);
     });
     socket.on('error', () => undefined);
+    socket.on('end', () => {
+      this.ended = true;
+    });
     socket.on('close', () => {
       this.closed = true;
     });

@@ -7,7 +7,13 @@ import net from 'node:net';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { CeaseSubcode, ErrorCode, HeaderSubcode, OpenSubcode, UpdateSubcode } from '../../../../src/bgp/constants.js';
+import {
+  CeaseSubcode,
+  ErrorCode,
+  HeaderSubcode,
+  OpenSubcode,
+  UpdateSubcode,
+} from '../../../../src/bgp/constants.js';
 import { BgpInputError } from '../../../../src/bgp/errors.js';
 import { parsePrefix } from '../../../../src/bgp/nlri/prefix.js';
 import type { BgpSessionEvents } from '../../../../src/bgp/session/events.js';
@@ -23,11 +29,23 @@ afterEach(async () => {
 });
 
 function base(port: number, extra: Partial<BgpSessionInit> = {}): BgpSessionInit {
-  return { peerAddress: '127.0.0.1', peerPort: port, peerAs: 65002, localAs: 65001, routerId: '10.0.0.1', closeLingerMs: 100, ...extra };
+  return {
+    peerAddress: '127.0.0.1',
+    peerPort: port,
+    peerAs: 65002,
+    localAs: 65001,
+    routerId: '10.0.0.1',
+    closeLingerMs: 100,
+    ...extra,
+  };
 }
 
-async function setup(port: number, extra: Partial<BgpSessionInit> = {}) {
-  const peer = new RawPeer(port);
+async function setup(
+  port: number,
+  extra: Partial<BgpSessionInit> = {},
+  peerOptions: { allowHalfOpen?: boolean } = {},
+) {
+  const peer = new RawPeer(port, peerOptions);
   await peer.listen();
   const clock = new FakeClock();
   const session = new BgpSession(base(port, extra), { clock });
@@ -44,7 +62,9 @@ async function setup(port: number, extra: Partial<BgpSessionInit> = {}) {
 
 function notificationsSent(events: { type: string; detail: unknown }[]): [number, number][] {
   return events
-    .filter((e) => e.type === 'notification' && (e.detail as BgpSessionEvents['notification']).direction === 'sent')
+    .filter(
+      (e) => e.type === 'notification' && (e.detail as BgpSessionEvents['notification']).direction === 'sent',
+    )
     .map((e) => {
       const m = (e.detail as BgpSessionEvents['notification']).message;
       return [m.code, m.subcode];
@@ -103,7 +123,9 @@ describe('against a scripted peer', () => {
     session.start();
     await peer.handshake(peerOpen({ myAs: 65099, capabilities: [{ kind: 'four-octet-as', asn: 65099 }] }));
     await until('the close', () => peer.closed);
-    expect(peer.of('notification').map((n) => [n.code, n.subcode])).toEqual([[ErrorCode.OPEN_MESSAGE, OpenSubcode.BAD_PEER_AS]]);
+    expect(peer.of('notification').map((n) => [n.code, n.subcode])).toEqual([
+      [ErrorCode.OPEN_MESSAGE, OpenSubcode.BAD_PEER_AS],
+    ]);
   });
 
   it('answers a malformed UPDATE with an UPDATE Message Error', async () => {
@@ -114,7 +136,10 @@ describe('against a scripted peer', () => {
     // Withdrawn Routes Length 200 in a 23-octet UPDATE.
     peer.sendRaw(Uint8Array.from([...new Array(16).fill(0xff), 0, 23, 2, 0, 200, 0, 0]));
     await until('the close', () => peer.closed);
-    expect(peer.of('notification')[0]).toMatchObject({ code: ErrorCode.UPDATE_MESSAGE, subcode: UpdateSubcode.MALFORMED_ATTRIBUTE_LIST });
+    expect(peer.of('notification')[0]).toMatchObject({
+      code: ErrorCode.UPDATE_MESSAGE,
+      subcode: UpdateSubcode.MALFORMED_ATTRIBUTE_LIST,
+    });
   });
 
   it('stops with Cease / Maximum Number of Prefixes Reached past maxPrefixes, then retries', async () => {
@@ -127,15 +152,23 @@ describe('against a scripted peer', () => {
       { kind: 'as-path', segments: [{ type: 2, asns: [65002] }] },
       { kind: 'next-hop', address: Uint8Array.of(127, 0, 0, 1) },
     ] as const;
-    const nlri = ['198.51.100.0/24', '198.51.100.1/32', '203.0.113.0/24'].map((p) => ({ prefix: parsePrefix(p) }));
+    const nlri = ['198.51.100.0/24', '198.51.100.1/32', '203.0.113.0/24'].map((p) => ({
+      prefix: parsePrefix(p),
+    }));
     peer.send({ type: 'update', withdrawn: [], attributes: attrs, nlri: nlri.slice(0, 2) });
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(session.state).toBe('Established');
     expect(session.stats.receivedPrefixes).toBe(2);
     peer.send({ type: 'update', withdrawn: [], attributes: attrs, nlri: nlri.slice(2) });
     await until('the close', () => peer.closed);
-    expect(peer.of('notification')[0]).toMatchObject({ code: ErrorCode.CEASE, subcode: CeaseSubcode.MAXIMUM_PREFIXES_REACHED });
-    expect(session.stats.lastReason).toEqual({ kind: 'automatic-stop', subcode: CeaseSubcode.MAXIMUM_PREFIXES_REACHED });
+    expect(peer.of('notification')[0]).toMatchObject({
+      code: ErrorCode.CEASE,
+      subcode: CeaseSubcode.MAXIMUM_PREFIXES_REACHED,
+    });
+    expect(session.stats.lastReason).toEqual({
+      kind: 'automatic-stop',
+      subcode: CeaseSubcode.MAXIMUM_PREFIXES_REACHED,
+    });
     const opens = peer.of('open').length;
     await clock.advanceAsync(1_000);
     await until('a new connection', () => peer.of('open').length > opens);
@@ -155,7 +188,9 @@ describe('against a scripted peer', () => {
     expect(eor6?.attributes[0]).toMatchObject({ kind: 'mp-unreach-nlri', afi: 2, withdrawn: [] });
     session.setRoutes([]);
     await until('the withdrawal', () => peer.of('update').length >= 4);
-    expect(peer.of('update')[3]?.withdrawn.map((n) => Array.from(n.prefix.address))).toEqual([[192, 0, 2, 10]]);
+    expect(peer.of('update')[3]?.withdrawn.map((n) => Array.from(n.prefix.address))).toEqual([
+      [192, 0, 2, 10],
+    ]);
   });
 
   it('reports RFC 7606 repairs as warnings and stays Established', async () => {
@@ -164,7 +199,9 @@ describe('against a scripted peer', () => {
     await peer.handshake();
     await until('Established', () => session.state === 'Established');
     // ORIGIN with value 9 and a prefix: treat-as-withdraw (RFC 7606 §7.1).
-    const update = [0, 0, 0, 18, 0x40, 1, 1, 9, 0x40, 2, 4, 2, 1, 0xfd, 0xea, 0x40, 3, 4, 127, 0, 0, 1, 24, 198, 51, 100];
+    const update = [
+      0, 0, 0, 18, 0x40, 1, 1, 9, 0x40, 2, 4, 2, 1, 0xfd, 0xea, 0x40, 3, 4, 127, 0, 0, 1, 24, 198, 51, 100,
+    ];
     const body = Uint8Array.from(update);
     const header = [...new Array(16).fill(0xff), 0, 19 + body.length, 2];
     peer.sendRaw(Uint8Array.from([...header, ...body]));
@@ -193,7 +230,13 @@ describe('against a recording transport', () => {
     const transport = new Recording();
     const clock = new FakeClock();
     const session = new BgpSession(
-      base(179, { localAddress: '127.0.0.1', localPort: 17999, md5Password: 's3cret', ttlSecurityHops: 1, connectTimeoutMs: 2_500 }),
+      base(179, {
+        localAddress: '127.0.0.1',
+        localPort: 17999,
+        md5Password: 's3cret',
+        ttlSecurityHops: 1,
+        connectTimeoutMs: 2_500,
+      }),
       { transport, clock },
     );
     expect(transport.calls).toEqual([]);
@@ -255,7 +298,11 @@ describe('input validation', () => {
     { name: 'GTSM with multihop', init: { ttlSecurityHops: 1, ebgpMultihop: 2 }, field: 'ttlSecurityHops' },
     { name: 'no families', init: { families: [] }, field: 'families' },
     { name: 'IPv4 next hop given as IPv6', init: { nextHopIpv4: '2001:db8::1' }, field: 'nextHopIpv4' },
-    { name: 'restart time 5000', init: { gracefulRestart: { restartTimeS: 5000, restarted: false } }, field: 'gracefulRestart.restartTimeS' },
+    {
+      name: 'restart time 5000',
+      init: { gracefulRestart: { restartTimeS: 5000, restarted: false } },
+      field: 'gracefulRestart.restartTimeS',
+    },
   ])('rejects $name naming $field', ({ init, field }) => {
     try {
       new BgpSession({ ...base(179), ...init } as BgpSessionInit);
@@ -268,6 +315,65 @@ describe('input validation', () => {
 
   it('setRoutes rejects a bad route synchronously and keeps the previous set', () => {
     const session = new BgpSession(base(179), { clock: new FakeClock() });
-    expect(() => session.setRoutes([{ prefix: parsePrefix('192.0.2.0/24'), attributes: { med: -1 } }])).toThrow(BgpInputError);
+    expect(() =>
+      session.setRoutes([{ prefix: parsePrefix('192.0.2.0/24'), attributes: { med: -1 } }]),
+    ).toThrow(BgpInputError);
+  });
+});
+
+describe('stop', () => {
+  it('from an event listener resolves only once the connection is closed', async () => {
+    const { peer, session, events, clock } = await setup(17929, {}, { allowHalfOpen: true });
+    let stopped: Promise<void> | undefined;
+    let done = false;
+    session.on('established', () => {
+      stopped = session.stop({ shutdownCommunication: 'from a listener' }).then(() => {
+        done = true;
+      });
+    });
+    session.start();
+    await peer.handshake();
+    await until('our FIN', () => peer.ended);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(done).toBe(false);
+    await clock.advanceAsync(100);
+    await stopped;
+    expect(session.state).toBe('Idle');
+    expect(notificationsSent(events)).toEqual([[ErrorCode.CEASE, CeaseSubcode.ADMINISTRATIVE_SHUTDOWN]]);
+    expect(peer.of('notification')[0]).toMatchObject({ code: ErrorCode.CEASE });
+    expect(session.runningTimers()).toEqual([]);
+  });
+
+  it('waits for a peer that does not close, up to the linger time on the clock', async () => {
+    const { peer, session, clock } = await setup(17930, {}, { allowHalfOpen: true });
+    session.start();
+    await peer.handshake();
+    await until('Established', () => session.state === 'Established');
+    let done = false;
+    const stopped = session.stop().then(() => {
+      done = true;
+    });
+    await until('our FIN', () => peer.ended);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(done).toBe(false);
+    await clock.advanceAsync(100);
+    await stopped;
+    expect(done).toBe(true);
+  });
+});
+
+describe('robustness', () => {
+  it('reports an action that throws as a warning instead of throwing into the event loop', () => {
+    const session = new BgpSession(base(179, { passive: true }), { clock: new FakeClock() });
+    const warnings: string[] = [];
+    session.on('warning', (w) => warnings.push(w.message));
+    session.start();
+    const socket = new net.Socket();
+    socket.setNoDelay = () => {
+      throw new Error('socket is broken');
+    };
+    expect(() => session.acceptConnection(socket)).not.toThrow();
+    expect(warnings).toEqual([expect.stringMatching(/could not accept: Error: socket is broken/)]);
+    socket.destroy();
   });
 });

@@ -146,3 +146,22 @@ scenarioTable('re-evaluation when the configuration changes', v1, [
     },
   },
 ]);
+
+scenarioTable(
+  'restore edge cases',
+  [pool('a', ['192.0.2.0/30'])],
+  [
+    {
+      name: 'a key listed twice: the last entry wins and is counted once',
+      op: restore([svc('s1', { currentIps: ips('192.0.2.1') }), svc('s1', { currentIps: ips('192.0.2.2') })]),
+      want: { restored: 1, cleared: [], toAllocate: [] },
+    },
+    { name: 's1 holds the last address', op: assignment('s1'), want: { ips: ['192.0.2.2'] } },
+    {
+      name: 'an empty restore forgets everything',
+      op: restore([]),
+      want: { restored: 0, cleared: [], toAllocate: [] },
+    },
+    { name: 's1 holds nothing', op: assignment('s1'), want: { none: true } },
+  ],
+);
