@@ -15,7 +15,7 @@
 import { HeaderSubcode, MessageType } from './constants.js';
 import { BgpInputError, type BgpWireError } from './errors.js';
 import { maxMessageLength } from './messages/header.js';
-import { messageCodec, messageLength } from './messages/message.js';
+import { messageCodec, messageLength, writeMessage } from './messages/message.js';
 import type { BgpMessage, CodecContext } from './types.js';
 import { decodeContext } from './wire/codec.js';
 import { headerError, u16Data } from './wire/notify.js';
@@ -44,14 +44,15 @@ export function encodeMessage(msg: BgpMessage, ctx: CodecContext): Uint8Array {
     throw new BgpInputError(msg.type, `message of ${length} octets exceeds the session maximum ${max}`);
   }
   const w = Writer.alloc(length);
-  messageCodec.encode(w, msg, ctx);
+  writeMessage(w, msg, ctx, length);
   if (w.pos !== length) throw new Error(`bgp-ts-lite: wrote ${w.pos} octets, messageLength said ${length}`);
   return w.buf;
 }
 
 /** Decodes exactly one whole message (as returned by MessageFramer). */
 export function decodeMessage(bytes: Uint8Array, ctx: CodecContext): DecodeResult {
-  const overflow = () => headerError(HeaderSubcode.BAD_MESSAGE_LENGTH, u16Data(bytes.length), 'message truncated');
+  const overflow = () =>
+    headerError(HeaderSubcode.BAD_MESSAGE_LENGTH, u16Data(bytes.length), 'message truncated');
   const r = Reader.over(bytes, overflow);
   const warnings: BgpWireError[] = [];
   const message = messageCodec.decode(r, decodeContext(ctx, warnings));

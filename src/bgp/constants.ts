@@ -233,8 +233,6 @@ export const MAX_SHUTDOWN_COMMUNICATION_LENGTH = 255;
 
 /** RFC 4271 §4.1: the Marker octet value (all ones). */
 export const BGP_MARKER_OCTET = 0xff;
-/** RFC 4271 §4.1 header fields after the marker: Length (2 octets), Type (1 octet). */
-export const BGP_LENGTH_FIELD_LENGTH = 2;
 
 /** RFC 4271 §4.2–4.5, RFC 2918 §3: smallest legal length of each message type, header included. */
 export const MinMessageLength = {
@@ -286,8 +284,6 @@ export const ADD_PATH_ID_LENGTH = 4;
 /** RFC 4271 §4.3 attribute header: flags 1 + type 1 + length 1 (2 with Extended Length). */
 export const ATTRIBUTE_HEADER_LENGTH = 3;
 export const EXTENDED_ATTRIBUTE_HEADER_LENGTH = 4;
-/** RFC 4271 §4.3: the low four bits of the flags octet are unused. */
-export const ATTR_FLAGS_UNUSED_MASK = 0x0f;
 
 /** Value lengths of fixed-size attributes (RFC 4271 §4.3, RFC 6793 §3, RFC 1997, RFC 4360, RFC 8092). */
 export const AttrLength = {

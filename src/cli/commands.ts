@@ -1,5 +1,6 @@
 /** Every subcommand `herald` offers, in the order `herald --help` lists them. */
 import type { Command } from './command.js';
+import { peerCheckCommand } from './peer-check.js';
 import { validateCommand } from './validate.js';
 
-export const COMMANDS: readonly Command[] = [validateCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, peerCheckCommand];

@@ -88,11 +88,14 @@ function readAddresses(spec: JsonObject, r: Reporter) {
   if (readString(spec, 'interface', 'spec', r)) {
     r.error(
       'spec.interface',
-      'not supported by Herald: unnumbered BGP over an interface is not implemented; set peerAddress instead',
+      'not supported by Herald: Herald peers by address only (no unnumbered BGP over an interface); set peerAddress instead',
     );
   }
   if (readString(spec, 'vrf', 'spec', r)) {
-    r.error('spec.vrf', 'not supported by Herald: sessions from a Linux VRF are not implemented');
+    r.error(
+      'spec.vrf',
+      'not supported by Herald: Herald has no sessions from a Linux VRF; peer from the default VRF',
+    );
   }
   if (!spec.peerAddress && !spec.interface) r.error('spec.peerAddress', 'is required');
   const peerAddress = readIp(spec, 'peerAddress', r);

@@ -77,7 +77,9 @@ export function arbPrefix(afi: AfiValue): fc.Arbitrary<Prefix> {
 
 export function arbNlri(afi: AfiValue, addPath: boolean): fc.Arbitrary<Nlri> {
   if (!addPath) return arbPrefix(afi).map((prefix) => ({ prefix }));
-  return fc.tuple(arbPrefix(afi), fc.nat({ max: 0xffffffff })).map(([prefix, pathId]) => ({ prefix, pathId }));
+  return fc
+    .tuple(arbPrefix(afi), fc.nat({ max: 0xffffffff }))
+    .map(([prefix, pathId]) => ({ prefix, pathId }));
 }
 
 export const arbNlriList = (afi: AfiValue, addPath: boolean, maxLength = 20) =>
@@ -86,9 +88,13 @@ export const arbNlriList = (afi: AfiValue, addPath: boolean, maxLength = 20) =>
 // ---------------------------------------------------------------- capabilities
 
 const arbFamily = fc.record({ afi: arbAfi, safi: fc.integer({ min: 0, max: 255 }) });
-const arbUnknownCapabilityCode = fc.integer({ min: 0, max: 255 }).filter((c) => !KNOWN_CAPABILITY_CODES.has(c));
+const arbUnknownCapabilityCode = fc
+  .integer({ min: 0, max: 255 })
+  .filter((c) => !KNOWN_CAPABILITY_CODES.has(c));
 
-export const arbCapabilityByKind: { readonly [K in Capability['kind']]: fc.Arbitrary<Extract<Capability, { kind: K }>> } = {
+export const arbCapabilityByKind: {
+  readonly [K in Capability['kind']]: fc.Arbitrary<Extract<Capability, { kind: K }>>;
+} = {
   multiprotocol: arbFamily.map((f) => ({ kind: 'multiprotocol', ...f })),
   'route-refresh': fc.constant({ kind: 'route-refresh' }),
   'enhanced-route-refresh': fc.constant({ kind: 'enhanced-route-refresh' }),
@@ -99,9 +105,12 @@ export const arbCapabilityByKind: { readonly [K in Capability['kind']]: fc.Arbit
     restartState: fc.boolean(),
     notification: fc.boolean(),
     restartTime: fc.integer({ min: 0, max: 4095 }),
-    families: fc.array(fc.record({ afi: arbAfi, safi: fc.integer({ min: 0, max: 255 }), forwardingState: fc.boolean() }), {
-      maxLength: 8,
-    }),
+    families: fc.array(
+      fc.record({ afi: arbAfi, safi: fc.integer({ min: 0, max: 255 }), forwardingState: fc.boolean() }),
+      {
+        maxLength: 8,
+      },
+    ),
   }),
   'add-path': fc.record({
     kind: fc.constant('add-path'),
@@ -116,9 +125,12 @@ export const arbCapabilityByKind: { readonly [K in Capability['kind']]: fc.Arbit
   }),
   'extended-next-hop': fc.record({
     kind: fc.constant('extended-next-hop'),
-    entries: fc.array(fc.record({ afi: arbAfi, safi: fc.integer({ min: 0, max: 0xffff }), nextHopAfi: arbAfi }), {
-      maxLength: 8,
-    }),
+    entries: fc.array(
+      fc.record({ afi: arbAfi, safi: fc.integer({ min: 0, max: 0xffff }), nextHopAfi: arbAfi }),
+      {
+        maxLength: 8,
+      },
+    ),
   }),
   unknown: fc.record({
     kind: fc.constant('unknown'),
@@ -135,9 +147,16 @@ function arbAsn(fourOctet: boolean): fc.Arbitrary<number> {
   return fc.integer({ min: 1, max: fourOctet ? 0xffffffff : 0xffff });
 }
 
-function arbSegments(fourOctet: boolean, minLength: number, types: readonly number[]): fc.Arbitrary<AsPathSegment[]> {
+function arbSegments(
+  fourOctet: boolean,
+  minLength: number,
+  types: readonly number[],
+): fc.Arbitrary<AsPathSegment[]> {
   return fc.array(
-    fc.record({ type: fc.constantFrom(...types), asns: fc.array(arbAsn(fourOctet), { minLength: 1, maxLength: 12 }) }),
+    fc.record({
+      type: fc.constantFrom(...types),
+      asns: fc.array(arbAsn(fourOctet), { minLength: 1, maxLength: 12 }),
+    }),
     { minLength, maxLength: 4 },
   );
 }
@@ -145,7 +164,11 @@ function arbSegments(fourOctet: boolean, minLength: number, types: readonly numb
 const ALL_SEGMENT_TYPES = Object.values(AsPathSegmentType);
 
 /** flags: absent, or a non-default octet the encoder reproduces (Partial, or Extended Length on a short value). */
-function withFlags<T extends PathAttribute>(arb: fc.Arbitrary<T>, rfc: number, valueLength: (v: T) => number): fc.Arbitrary<T> {
+function withFlags<T extends PathAttribute>(
+  arb: fc.Arbitrary<T>,
+  rfc: number,
+  valueLength: (v: T) => number,
+): fc.Arbitrary<T> {
   return fc.tuple(arb, fc.constantFrom('none', 'none', 'partial', 'extended')).map(([v, choice]) => {
     const long = valueLength(v) > 255;
     if (choice === 'partial' && rfc === OT) {
@@ -161,33 +184,79 @@ const T = AttrFlag.TRANSITIVE;
 
 export type AttributeKind = PathAttribute['kind'];
 
-export function arbAttributeByKind(ctx: CodecContext): { readonly [K in AttributeKind]: fc.Arbitrary<PathAttribute> } {
+export function arbAttributeByKind(ctx: CodecContext): {
+  readonly [K in AttributeKind]: fc.Arbitrary<PathAttribute>;
+} {
   const four = ctx.fourOctetAs;
   const mpNextHops = (afi: AfiValue) =>
     afi === Afi.IPV4
-      ? fc.oneof(arbIPv4.map((a) => [a]), arbIPv6.map((a) => [a]), fc.tuple(arbIPv6, arbIPv6))
-      : fc.oneof(arbIPv6.map((a) => [a]), fc.tuple(arbIPv6, arbIPv6));
+      ? fc.oneof(
+          arbIPv4.map((a) => [a]),
+          arbIPv6.map((a) => [a]),
+          fc.tuple(arbIPv6, arbIPv6),
+        )
+      : fc.oneof(
+          arbIPv6.map((a) => [a]),
+          fc.tuple(arbIPv6, arbIPv6),
+        );
   return {
-    origin: withFlags(fc.constantFrom<OriginValue>(Origin.IGP, Origin.EGP, Origin.INCOMPLETE).map((value) => ({ kind: 'origin', value })), T, () => 1),
-    'as-path': withFlags(arbSegments(four, 0, ALL_SEGMENT_TYPES).map((segments) => ({ kind: 'as-path', segments })), T, () => 0),
-    'next-hop': withFlags(arbIPv4NextHop.map((address) => ({ kind: 'next-hop', address })), T, () => 4),
-    'multi-exit-disc': withFlags(fc.nat({ max: 0xffffffff }).map((value) => ({ kind: 'multi-exit-disc', value })), AttrFlag.OPTIONAL, () => 4),
-    'local-pref': withFlags(fc.nat({ max: 0xffffffff }).map((value) => ({ kind: 'local-pref', value })), T, () => 4),
+    origin: withFlags(
+      fc
+        .constantFrom<OriginValue>(Origin.IGP, Origin.EGP, Origin.INCOMPLETE)
+        .map((value) => ({ kind: 'origin', value })),
+      T,
+      () => 1,
+    ),
+    'as-path': withFlags(
+      arbSegments(four, 0, ALL_SEGMENT_TYPES).map((segments) => ({ kind: 'as-path', segments })),
+      T,
+      () => 0,
+    ),
+    'next-hop': withFlags(
+      arbIPv4NextHop.map((address) => ({ kind: 'next-hop', address })),
+      T,
+      () => 4,
+    ),
+    'multi-exit-disc': withFlags(
+      fc.nat({ max: 0xffffffff }).map((value) => ({ kind: 'multi-exit-disc', value })),
+      AttrFlag.OPTIONAL,
+      () => 4,
+    ),
+    'local-pref': withFlags(
+      fc.nat({ max: 0xffffffff }).map((value) => ({ kind: 'local-pref', value })),
+      T,
+      () => 4,
+    ),
     'atomic-aggregate': withFlags(fc.constant({ kind: 'atomic-aggregate' as const }), T, () => 0),
-    aggregator: withFlags(fc.record({ kind: fc.constant('aggregator' as const), asn: arbAsn(four), address: arbIPv4 }), OT, () => 8),
+    aggregator: withFlags(
+      fc.record({ kind: fc.constant('aggregator' as const), asn: arbAsn(four), address: arbIPv4 }),
+      OT,
+      () => 8,
+    ),
     communities: withFlags(
-      fc.array(fc.nat({ max: 0xffffffff }), { minLength: 1, maxLength: 70 }).map((values) => ({ kind: 'communities', values })),
+      fc
+        .array(fc.nat({ max: 0xffffffff }), { minLength: 1, maxLength: 70 })
+        .map((values) => ({ kind: 'communities', values })),
       OT,
       (v) => (v.kind === 'communities' ? v.values.length * 4 : 0),
     ),
     'extended-communities': withFlags(
-      fc.array(fc.uint8Array({ minLength: 8, maxLength: 8 }), { minLength: 1, maxLength: 4 }).map((values) => ({ kind: 'extended-communities', values })),
+      fc
+        .array(fc.uint8Array({ minLength: 8, maxLength: 8 }), { minLength: 1, maxLength: 4 })
+        .map((values) => ({ kind: 'extended-communities', values })),
       OT,
       () => 32,
     ),
     'large-communities': withFlags(
       fc
-        .array(fc.record({ globalAdmin: fc.nat({ max: 0xffffffff }), localData1: fc.nat({ max: 0xffffffff }), localData2: fc.nat({ max: 0xffffffff }) }), { minLength: 1, maxLength: 4 })
+        .array(
+          fc.record({
+            globalAdmin: fc.nat({ max: 0xffffffff }),
+            localData1: fc.nat({ max: 0xffffffff }),
+            localData2: fc.nat({ max: 0xffffffff }),
+          }),
+          { minLength: 1, maxLength: 4 },
+        )
         .map((values) => ({ kind: 'large-communities', values })),
       OT,
       () => 48,
@@ -209,8 +278,16 @@ export function arbAttributeByKind(ctx: CodecContext): { readonly [K in Attribut
         withdrawn: arbNlriList(afi, addPathFor(ctx, afi), 12),
       }),
     ),
-    'as4-path': withFlags(arbSegments(true, 1, ALL_SEGMENT_TYPES).map((segments) => ({ kind: 'as4-path', segments })), OT, () => 6),
-    'as4-aggregator': withFlags(fc.record({ kind: fc.constant('as4-aggregator' as const), asn: arbAsn(true), address: arbIPv4 }), OT, () => 8),
+    'as4-path': withFlags(
+      arbSegments(true, 1, ALL_SEGMENT_TYPES).map((segments) => ({ kind: 'as4-path', segments })),
+      OT,
+      () => 6,
+    ),
+    'as4-aggregator': withFlags(
+      fc.record({ kind: fc.constant('as4-aggregator' as const), asn: arbAsn(true), address: arbIPv4 }),
+      OT,
+      () => 8,
+    ),
     unknown: arbUnknownAttribute,
   };
 }

@@ -83,10 +83,11 @@ export function mutate(source: Uint8Array, next: () => number): Uint8Array {
   let b = source.slice();
   const rounds = 1 + (next() % 4);
   for (let round = 0; round < rounds; round++) {
-    const at = b.length > HEADER && next() % 10 !== 0 ? HEADER + (next() % (b.length - HEADER)) : next() % b.length;
+    const at =
+      b.length > HEADER && next() % 10 !== 0 ? HEADER + (next() % (b.length - HEADER)) : next() % b.length;
     switch (next() % 7) {
       case 0:
-        b[at] = (b[at] as number) ^ (1 << next() % 8);
+        b[at] = (b[at] as number) ^ (1 << (next() % 8));
         break;
       case 1:
         b[at] = BOUNDARY[next() % BOUNDARY.length] as number;
@@ -121,8 +122,10 @@ function bump(map: Map<string, number>, e: BgpWireError): void {
 /** Structural equality that treats Uint8Arrays by content and ignores undefined properties. */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (a instanceof Uint8Array && b instanceof Uint8Array) return a.length === b.length && a.every((x, i) => x === b[i]);
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  if (a instanceof Uint8Array && b instanceof Uint8Array)
+    return a.length === b.length && a.every((x, i) => x === b[i]);
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   for (const k of keys) {
@@ -156,7 +159,10 @@ export function fuzzOne(input: FuzzInput, stats: FuzzStats): void {
     if (warnings.length > 0) stats.withWarnings++;
     for (const w of warnings) {
       bump(stats.warnings, w);
-      if (!(w instanceof BgpWireError) || (w.action !== 'treat-as-withdraw' && w.action !== 'attribute-discard')) {
+      if (
+        !(w instanceof BgpWireError) ||
+        (w.action !== 'treat-as-withdraw' && w.action !== 'attribute-discard')
+      ) {
         problem = `warning with action ${String((w as BgpWireError).action)}`;
       }
     }
@@ -166,16 +172,24 @@ export function fuzzOne(input: FuzzInput, stats: FuzzStats): void {
       problem = `threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
     } else {
       bump(stats.errors, e);
-      if (e.action !== 'session-reset' && e.action !== 'afisafi-disable') problem = `threw a ${e.action} error`;
+      if (e.action !== 'session-reset' && e.action !== 'afisafi-disable')
+        problem = `threw a ${e.action} error`;
     }
   }
   if (problem !== undefined && stats.violations.length < 20) {
-    stats.violations.push(`${problem}; ctx ${JSON.stringify({ ...input.ctx, addPathReceive: [...input.ctx.addPathReceive], addPathSend: [...input.ctx.addPathSend] })}; input ${Buffer.from(input.bytes).toString('hex')}`);
+    stats.violations.push(
+      `${problem}; ctx ${JSON.stringify({ ...input.ctx, addPathReceive: [...input.ctx.addPathReceive], addPathSend: [...input.ctx.addPathSend] })}; input ${Buffer.from(input.bytes).toString('hex')}`,
+    );
   }
 }
 
 /** Runs `iterations` inputs: one in eight purely random, the rest mutations of the corpus. */
-export function runFuzz(corpus: readonly FuzzInput[], iterations: number, seed: number, stats = newStats()): FuzzStats {
+export function runFuzz(
+  corpus: readonly FuzzInput[],
+  iterations: number,
+  seed: number,
+  stats = newStats(),
+): FuzzStats {
   const next = prng(seed);
   const contexts = Object.values(CONTEXTS);
   for (let i = 0; i < iterations; i++) {

@@ -16,9 +16,14 @@ const OFFSET = 10;
 const TRAILER = 7;
 const FILLER = 0xa5;
 
-const overflow = () => new BgpWireError(1, HeaderSubcode.BAD_MESSAGE_LENGTH, new Uint8Array(0), 'session-reset', 'overflow');
+const overflow = () =>
+  new BgpWireError(1, HeaderSubcode.BAD_MESSAGE_LENGTH, new Uint8Array(0), 'session-reset', 'overflow');
 
-export function checkCodecLaws<T>(codec: WireCodec<T>, value: T, ctx: CodecContext = DEFAULT_CODEC_CONTEXT): Uint8Array {
+export function checkCodecLaws<T>(
+  codec: WireCodec<T>,
+  value: T,
+  ctx: CodecContext = DEFAULT_CODEC_CONTEXT,
+): Uint8Array {
   const length = codec.length(value, ctx);
   const bytes = encodeToBytes(codec, value, ctx);
   expect(bytes.length).toBe(length);
@@ -49,7 +54,7 @@ export function codecLawsProperty<T>(
   codec: WireCodec<T>,
   arb: fc.Arbitrary<T>,
   ctx: CodecContext = DEFAULT_CODEC_CONTEXT,
-  numRuns = 200,
+  numRuns = 100,
 ): void {
   fc.assert(
     fc.property(arb, (v) => {

@@ -25,7 +25,13 @@ export const atomicAggregateAttribute: AttributeSpec<'atomic-aggregate'> = {
   flags: AttrFlag.TRANSITIVE,
   malformed: 'attribute-discard',
   decode(r, input) {
-    expectValueLength(r, input, UpdateSubcode.ATTRIBUTE_LENGTH_ERROR, 'ATOMIC_AGGREGATE', AttrLength.ATOMIC_AGGREGATE);
+    expectValueLength(
+      r,
+      input,
+      UpdateSubcode.ATTRIBUTE_LENGTH_ERROR,
+      'ATOMIC_AGGREGATE',
+      AttrLength.ATOMIC_AGGREGATE,
+    );
     return { kind: 'atomic-aggregate' };
   },
   encode() {},
@@ -36,11 +42,18 @@ function decodeAggregator(r: Reader, input: AttributeInput, name: string, fourOc
   const expected = fourOctet ? AttrLength.AGGREGATOR_FOUR_OCTET : AttrLength.AGGREGATOR_TWO_OCTET;
   expectValueLength(r, input, UpdateSubcode.ATTRIBUTE_LENGTH_ERROR, name, expected);
   const asn = fourOctet ? r.u32() : r.u16();
-  if (asn === RESERVED_ASN_ZERO) throw input.fail(UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR, `${name} AS 0 (RFC 7607)`);
+  if (asn === RESERVED_ASN_ZERO)
+    throw input.fail(UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR, `${name} AS 0 (RFC 7607)`);
   return { asn, address: r.bytes(IPV4_ADDRESS_LENGTH) };
 }
 
-function encodeAggregator(w: Writer, asn: number, address: Uint8Array, field: string, fourOctet: boolean): void {
+function encodeAggregator(
+  w: Writer,
+  asn: number,
+  address: Uint8Array,
+  field: string,
+  fourOctet: boolean,
+): void {
   const max = fourOctet ? MAX_FOUR_OCTET_ASN : MAX_TWO_OCTET_ASN;
   if (!Number.isInteger(asn) || asn <= RESERVED_ASN_ZERO || asn > max) {
     throw new BgpInputError(`${field}.asn`, `ASN ${asn} is outside 1..${max}`);
@@ -62,7 +75,10 @@ export const aggregatorAttribute: AttributeSpec<'aggregator'> = {
   name: 'AGGREGATOR',
   flags: AttrFlag.OPTIONAL | AttrFlag.TRANSITIVE,
   malformed: 'attribute-discard',
-  decode: (r, input) => ({ kind: 'aggregator', ...decodeAggregator(r, input, 'AGGREGATOR', input.ctx.fourOctetAs) }),
+  decode: (r, input) => ({
+    kind: 'aggregator',
+    ...decodeAggregator(r, input, 'AGGREGATOR', input.ctx.fourOctetAs),
+  }),
   encode(w, v, ctx) {
     encodeAggregator(w, v.asn, v.address, 'aggregator', ctx.fourOctetAs);
   },

@@ -34,8 +34,14 @@ function isSegmentType(t: number): boolean {
   );
 }
 
-export function decodeSegments(r: Reader, input: AttributeInput, asnSize: number, name: string): AsPathSegment[] {
+export function decodeSegments(
+  r: Reader,
+  input: AttributeInput,
+  asnSize: number,
+  name: string,
+): AsPathSegment[] {
   const fail = (reason: string) => input.fail(UpdateSubcode.MALFORMED_AS_PATH, `${name}: ${reason}`);
+  const four = asnSize === FOUR_OCTET_ASN_LENGTH;
   const segments: AsPathSegment[] = [];
   while (!r.atEnd()) {
     if (r.remaining < AS_PATH_SEGMENT_HEADER_LENGTH) throw fail('a single octet left after the last segment');
@@ -46,7 +52,7 @@ export function decodeSegments(r: Reader, input: AttributeInput, asnSize: number
     if (count * asnSize > r.remaining) throw fail(`segment of ${count} ASNs overruns the attribute`);
     const asns: number[] = new Array<number>(count);
     for (let i = 0; i < count; i++) {
-      const asn = asnSize === FOUR_OCTET_ASN_LENGTH ? r.u32() : r.u16();
+      const asn = four ? r.u32() : r.u16();
       if (asn === RESERVED_ASN_ZERO) throw fail('AS 0 (RFC 7607)');
       asns[i] = asn;
     }
@@ -61,7 +67,12 @@ export function segmentsLength(segments: readonly AsPathSegment[], asnSize: numb
   return total;
 }
 
-export function encodeSegments(w: Writer, segments: readonly AsPathSegment[], asnSize: number, name: string): void {
+export function encodeSegments(
+  w: Writer,
+  segments: readonly AsPathSegment[],
+  asnSize: number,
+  name: string,
+): void {
   const max = asnSize === FOUR_OCTET_ASN_LENGTH ? MAX_FOUR_OCTET_ASN : MAX_TWO_OCTET_ASN;
   segments.forEach((s, i) => {
     const field = `${name}.segments[${i}]`;
@@ -81,7 +92,8 @@ export function encodeSegments(w: Writer, segments: readonly AsPathSegment[], as
   });
 }
 
-const asnSizeOf = (fourOctetAs: boolean): number => (fourOctetAs ? FOUR_OCTET_ASN_LENGTH : TWO_OCTET_ASN_LENGTH);
+const asnSizeOf = (fourOctetAs: boolean): number =>
+  fourOctetAs ? FOUR_OCTET_ASN_LENGTH : TWO_OCTET_ASN_LENGTH;
 
 export const asPathAttribute: AttributeSpec<'as-path'> = {
   typeCode: AttrType.AS_PATH,

@@ -69,7 +69,10 @@ function leadingPart(path: readonly AsPathSegment[], count: number): AsPathSegme
 }
 
 /** RFC 6793 §4.2.3: the AS path rebuilt from AS_PATH and AS4_PATH. */
-export function mergeAsPath(asPath: readonly AsPathSegment[], as4Path: readonly AsPathSegment[]): AsPathSegment[] {
+export function mergeAsPath(
+  asPath: readonly AsPathSegment[],
+  as4Path: readonly AsPathSegment[],
+): AsPathSegment[] {
   const as4 = as4Path.filter((s) => !isConfed(s));
   const surplus = asPathCount(asPath) - asPathCount(as4);
   if (surplus < 0) return [...asPath];
@@ -77,7 +80,10 @@ export function mergeAsPath(asPath: readonly AsPathSegment[], as4Path: readonly 
 }
 
 /** Attributes as received, with AS4_PATH / AS4_AGGREGATOR folded in (OLD peer) or dropped (NEW peer). */
-export function mergeAs4Attributes(attributes: readonly PathAttribute[], fourOctetSession: boolean): PathAttribute[] {
+export function mergeAs4Attributes(
+  attributes: readonly PathAttribute[],
+  fourOctetSession: boolean,
+): PathAttribute[] {
   const rest = attributes.filter((a) => a.kind !== 'as4-path' && a.kind !== 'as4-aggregator');
   if (fourOctetSession) return rest;
   const as4Path = attributes.find((a) => a.kind === 'as4-path');
@@ -89,7 +95,8 @@ export function mergeAs4Attributes(attributes: readonly PathAttribute[], fourOct
     if (a.kind === 'aggregator' && as4Aggregator?.kind === 'as4-aggregator') {
       return { ...a, asn: as4Aggregator.asn, address: as4Aggregator.address };
     }
-    if (a.kind === 'as-path' && as4Path?.kind === 'as4-path') return { ...a, segments: mergeAsPath(a.segments, as4Path.segments) };
+    if (a.kind === 'as-path' && as4Path?.kind === 'as4-path')
+      return { ...a, segments: mergeAsPath(a.segments, as4Path.segments) };
     return a;
   });
 }

@@ -16,56 +16,77 @@ import {
   MAX_ONE_OCTET_LENGTH,
   UpdateSubcode,
 } from '../constants.js';
-import { BgpWireError } from '../errors.js';
-import type { PathAttribute } from '../types.js';
+import { BgpWireError, type ErrorAction } from '../errors.js';
+import type { AfiSafi, CodecContext, PathAttribute } from '../types.js';
 import type { DecodeContext, WireCodec } from '../wire/codec.js';
 import { ACTION_STRENGTH, updateError } from '../wire/notify.js';
 import { copyBytes, type Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
-import { attributeSpecByCode, attributeSpecOf, UNKNOWN_ATTRIBUTE_FLAGS, type AnyAttributeSpec } from './registry.js';
+import {
+  type AnyAttributeSpec,
+  attributeSpecByCode,
+  attributeSpecOf,
+  type KnownAttribute,
+  UNKNOWN_ATTRIBUTE_FLAGS,
+} from './registry.js';
 import type { AttributeInput } from './spec.js';
-import type { CodecContext } from '../types.js';
 
-const OPTIONAL_TRANSITIVE = AttrFlag.OPTIONAL | AttrFlag.TRANSITIVE;
+const { OPTIONAL, TRANSITIVE, EXTENDED_LENGTH } = AttrFlag;
+const OPTIONAL_TRANSITIVE = OPTIONAL | TRANSITIVE;
+const NO_ERRORS: readonly BgpWireError[] = [];
+
+/** The table row of a known attribute, undefined for an unknown one. */
+function specOf(v: PathAttribute): AnyAttributeSpec | undefined {
+  return v.kind === 'unknown' ? undefined : attributeSpecOf(v);
+}
 
 /** Code of an attribute in the model. */
 export function attributeTypeCode(v: PathAttribute): number {
   return v.kind === 'unknown' ? v.typeCode : attributeSpecOf(v).typeCode;
 }
 
+function valueLengthOf(v: PathAttribute, spec: AnyAttributeSpec | undefined, ctx: CodecContext): number {
+  return spec === undefined ? (v as { data: Uint8Array }).data.length : spec.length(v as KnownAttribute, ctx);
+}
+
 export function attributeValueLength(v: PathAttribute, ctx: CodecContext): number {
-  return v.kind === 'unknown' ? v.data.length : attributeSpecOf(v).length(v, ctx);
+  return valueLengthOf(v, specOf(v), ctx);
+}
+
+function flagsOf(v: PathAttribute, spec: AnyAttributeSpec | undefined, valueLength: number): number {
+  const rfc = spec === undefined ? UNKNOWN_ATTRIBUTE_FLAGS : spec.flags;
+  let flags: number;
+  if (v.flags === undefined) flags = rfc;
+  // An unknown attribute is always optional: a well-known one would make the peer reset the session.
+  else if (spec === undefined) flags = v.flags | OPTIONAL;
+  else flags = (v.flags & ~OPTIONAL_TRANSITIVE) | rfc;
+  if (valueLength > MAX_ONE_OCTET_LENGTH) flags |= EXTENDED_LENGTH;
+  return flags;
 }
 
 /** The flags octet the encoder writes for `v` with a value of `valueLength` octets. */
 export function wireFlags(v: PathAttribute, valueLength: number): number {
-  const rfc = v.kind === 'unknown' ? UNKNOWN_ATTRIBUTE_FLAGS : attributeSpecOf(v).flags;
-  let flags: number;
-  if (v.flags === undefined) flags = rfc;
-  // An unknown attribute is always optional: a well-known one would make the peer reset the session.
-  else if (v.kind === 'unknown') flags = v.flags | AttrFlag.OPTIONAL;
-  else flags = (v.flags & ~OPTIONAL_TRANSITIVE) | rfc;
-  if (valueLength > MAX_ONE_OCTET_LENGTH) flags |= AttrFlag.EXTENDED_LENGTH;
-  return flags;
+  return flagsOf(v, specOf(v), valueLength);
 }
 
 function headerLength(flags: number): number {
-  return flags & AttrFlag.EXTENDED_LENGTH ? EXTENDED_ATTRIBUTE_HEADER_LENGTH : ATTRIBUTE_HEADER_LENGTH;
+  return flags & EXTENDED_LENGTH ? EXTENDED_ATTRIBUTE_HEADER_LENGTH : ATTRIBUTE_HEADER_LENGTH;
 }
 
 export function attributeLength(v: PathAttribute, ctx: CodecContext): number {
-  const valueLength = attributeValueLength(v, ctx);
-  return headerLength(wireFlags(v, valueLength)) + valueLength;
+  const spec = specOf(v);
+  const valueLength = valueLengthOf(v, spec, ctx);
+  return headerLength(flagsOf(v, spec, valueLength)) + valueLength;
 }
 
-export function encodeAttribute(w: Writer, v: PathAttribute, ctx: CodecContext, valueLength?: number): void {
-  const length = valueLength ?? attributeValueLength(v, ctx);
-  const flags = wireFlags(v, length);
+export function encodeAttribute(w: Writer, v: PathAttribute, ctx: CodecContext): void {
+  const spec = specOf(v);
+  const flags = flagsOf(v, spec, valueLengthOf(v, spec, ctx));
   w.u8(flags);
-  w.u8(attributeTypeCode(v));
-  w.beginLength(flags & AttrFlag.EXTENDED_LENGTH ? 2 : 1);
-  if (v.kind === 'unknown') w.bytes(v.data);
-  else attributeSpecOf(v).encode(w, v, ctx);
+  w.u8(spec === undefined ? (v as { typeCode: number }).typeCode : spec.typeCode);
+  w.beginLength(flags & EXTENDED_LENGTH ? 2 : 1);
+  if (spec === undefined) w.bytes((v as { data: Uint8Array }).data);
+  else spec.encode(w, v as KnownAttribute, ctx);
   w.endLength();
 }
 
@@ -75,27 +96,59 @@ export interface AttributeOutcome {
   readonly errors: readonly BgpWireError[];
 }
 
+/** What a value decoder knows about the attribute it reads; `fail` builds its errors. */
+class ReceivedAttribute implements AttributeInput {
+  constructor(
+    readonly ctx: DecodeContext,
+    /** A view of the attribute as received; errors copy it. */
+    readonly raw: Uint8Array,
+    private readonly malformed: ErrorAction,
+  ) {}
+
+  fail(
+    subcode: number,
+    reason: string,
+    action: ErrorAction = this.malformed,
+    afiSafi?: AfiSafi,
+  ): BgpWireError {
+    return updateError(subcode, action, copyBytes(this.raw), reason, afiSafi);
+  }
+}
+
 function withFlags<T extends PathAttribute>(attribute: T, flags: number, rfc: number, length: number): T {
-  const expected = length > MAX_ONE_OCTET_LENGTH ? rfc | AttrFlag.EXTENDED_LENGTH : rfc;
+  const expected = length > MAX_ONE_OCTET_LENGTH ? rfc | EXTENDED_LENGTH : rfc;
   return flags === expected ? attribute : { ...attribute, flags };
 }
 
-function decodeKnown(spec: AnyAttributeSpec, flags: number, value: Reader, input: AttributeInput): AttributeOutcome {
-  const errors: BgpWireError[] = [];
+function decodeKnown(
+  spec: AnyAttributeSpec,
+  flags: number,
+  value: Reader,
+  input: AttributeInput,
+): AttributeOutcome {
+  let errors = NO_ERRORS;
   if ((flags & OPTIONAL_TRANSITIVE) !== spec.flags) {
-    errors.push(input.fail(UpdateSubcode.ATTRIBUTE_FLAGS_ERROR, `${spec.name} flags 0x${flags.toString(16)}`, 'treat-as-withdraw'));
+    errors = [
+      input.fail(
+        UpdateSubcode.ATTRIBUTE_FLAGS_ERROR,
+        `${spec.name} flags 0x${flags.toString(16)}`,
+        'treat-as-withdraw',
+      ),
+    ];
   }
   const length = value.remaining;
-  let attribute: PathAttribute | undefined;
   try {
-    attribute = spec.decode(value, input);
-    if (!value.atEnd()) throw input.fail(UpdateSubcode.ATTRIBUTE_LENGTH_ERROR, `${spec.name}: ${value.remaining} octets left over`);
+    const attribute = spec.decode(value, input);
+    if (!value.atEnd())
+      throw input.fail(
+        UpdateSubcode.ATTRIBUTE_LENGTH_ERROR,
+        `${spec.name}: ${value.remaining} octets left over`,
+      );
+    return { attribute: withFlags(attribute, flags, spec.flags, length), errors };
   } catch (e) {
     if (!(e instanceof BgpWireError)) throw e;
-    errors.push(e);
-    attribute = undefined;
+    return { attribute: undefined, errors: [...errors, e] };
   }
-  return { attribute: attribute && withFlags(attribute, flags, spec.flags, length), errors };
 }
 
 /**
@@ -110,14 +163,9 @@ export function decodeAttributeValue(
   ctx: DecodeContext,
 ): AttributeOutcome {
   const spec = attributeSpecByCode(typeCode);
-  const input: AttributeInput = {
-    ctx,
-    raw,
-    fail: (subcode, reason, action = spec?.malformed ?? 'treat-as-withdraw', afiSafi) =>
-      updateError(subcode, action, copyBytes(raw), reason, afiSafi),
-  };
-  if (spec !== undefined) return decodeKnown(spec, flags, value, input);
-  if ((flags & AttrFlag.OPTIONAL) === 0) {
+  if (spec !== undefined)
+    return decodeKnown(spec, flags, value, new ReceivedAttribute(ctx, raw, spec.malformed));
+  if ((flags & OPTIONAL) === 0) {
     const error = updateError(
       UpdateSubcode.UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE,
       'session-reset',
@@ -127,28 +175,54 @@ export function decodeAttributeValue(
     return { attribute: undefined, errors: [error] };
   }
   const length = value.remaining;
-  const attribute = withFlags({ kind: 'unknown', typeCode, data: value.rest() }, flags, UNKNOWN_ATTRIBUTE_FLAGS, length);
-  return { attribute, errors: [] };
+  const attribute = withFlags(
+    { kind: 'unknown', typeCode, data: value.rest() },
+    flags,
+    UNKNOWN_ATTRIBUTE_FLAGS,
+    length,
+  );
+  return { attribute, errors: NO_ERRORS };
+}
+
+function framingError(r: Reader, start: number, reason: string): BgpWireError {
+  return updateError(
+    UpdateSubcode.ATTRIBUTE_LENGTH_ERROR,
+    'treat-as-withdraw',
+    copyBytes(r.buf, start, r.end),
+    reason,
+  );
+}
+
+export interface AttributeHeader {
+  readonly flags: number;
+  readonly typeCode: number;
+  readonly length: number;
+  /** Absolute position of the flags octet. */
+  readonly start: number;
 }
 
 /** Header of the attribute at r.pos, or a framing error (RFC 7606 §4: treat-as-withdraw). */
-export function readAttributeHeader(r: Reader): { flags: number; typeCode: number; length: number; start: number } {
+export function readAttributeHeader(r: Reader): AttributeHeader {
   const start = r.pos;
-  const framing = (reason: string) =>
-    updateError(UpdateSubcode.ATTRIBUTE_LENGTH_ERROR, 'treat-as-withdraw', copyBytes(r.buf, start, r.end), reason);
-  if (r.remaining < ATTRIBUTE_HEADER_LENGTH) throw framing(`${r.remaining} octets left, too few for an attribute`);
+  if (r.remaining < ATTRIBUTE_HEADER_LENGTH) {
+    throw framingError(r, start, `${r.remaining} octets left, too few for an attribute`);
+  }
   const flags = r.u8();
   const typeCode = r.u8();
-  if (flags & AttrFlag.EXTENDED_LENGTH && r.remaining < 2) throw framing('extended length field truncated');
-  const length = flags & AttrFlag.EXTENDED_LENGTH ? r.u16() : r.u8();
-  if (length > r.remaining) throw framing(`attribute ${typeCode} length ${length} overruns (${r.remaining} left)`);
+  if (flags & EXTENDED_LENGTH && r.remaining < 2)
+    throw framingError(r, start, 'extended length field truncated');
+  const length = flags & EXTENDED_LENGTH ? r.u16() : r.u8();
+  if (length > r.remaining) {
+    throw framingError(r, start, `attribute ${typeCode} length ${length} overruns (${r.remaining} left)`);
+  }
   return { flags, typeCode, length, start };
 }
 
 /** The strongest of a list of errors (RFC 7606 §3(e)). */
 export function strongest(errors: readonly BgpWireError[]): BgpWireError | undefined {
   let best: BgpWireError | undefined;
-  for (const e of errors) if (best === undefined || ACTION_STRENGTH[e.action] > ACTION_STRENGTH[best.action]) best = e;
+  for (const e of errors)
+    if (best === undefined || ACTION_STRENGTH[e.action] > ACTION_STRENGTH[best.action]) best = e;
   return best;
 }
 
@@ -165,7 +239,8 @@ export const pathAttributeCodec: WireCodec<PathAttribute> = {
     const outcome = decodeAttributeValue(h.flags, h.typeCode, raw, value, ctx);
     const error = strongest(outcome.errors);
     if (error !== undefined) throw error;
-    if (outcome.attribute === undefined) throw new Error('bgp-ts-lite: attribute decoded to nothing without an error');
+    if (outcome.attribute === undefined)
+      throw new Error('bgp-ts-lite: attribute decoded to nothing without an error');
     return outcome.attribute;
   },
   length: attributeLength,

@@ -63,7 +63,10 @@ export function parseCommunity(text: string): number {
   const high = Number(m?.[1]);
   const low = Number(m?.[2]);
   if (m === null || high > COMMUNITY_WELL_KNOWN_HIGH || low > COMMUNITY_WELL_KNOWN_HIGH) {
-    throw new BgpInputError('community', `'${text}' is neither 'ASN:value' (0..65535 each) nor a well-known name`);
+    throw new BgpInputError(
+      'community',
+      `'${text}' is neither 'ASN:value' (0..65535 each) nor a well-known name`,
+    );
   }
   return ((high << HALF_SHIFT) | low) >>> 0;
 }

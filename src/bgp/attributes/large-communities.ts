@@ -16,7 +16,8 @@ export const largeCommunitiesAttribute: AttributeSpec<'large-communities'> = {
   decode(r, input) {
     const count = itemCount(r, input, 'LARGE_COMMUNITY', AttrLength.LARGE_COMMUNITY);
     const values: LargeCommunity[] = new Array<LargeCommunity>(count);
-    for (let i = 0; i < count; i++) values[i] = { globalAdmin: r.u32(), localData1: r.u32(), localData2: r.u32() };
+    for (let i = 0; i < count; i++)
+      values[i] = { globalAdmin: r.u32(), localData1: r.u32(), localData2: r.u32() };
     return { kind: 'large-communities', values };
   },
   encode(w, v) {

@@ -14,6 +14,7 @@ import { EMPTY_DATA, updateError } from '../wire/notify.js';
 import { copyBytes, type Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import {
+  type AttributeHeader,
   attributeLength,
   attributeTypeCode,
   decodeAttributeValue,
@@ -37,7 +38,7 @@ export function decodeAttributeList(r: Reader, ctx: DecodeContext): AttributeLis
   const errors: BgpWireError[] = [];
   const seen = new Set<number>();
   while (!r.atEnd()) {
-    let header: ReturnType<typeof readAttributeHeader>;
+    let header: AttributeHeader;
     try {
       header = readAttributeHeader(r);
     } catch (e) {
@@ -87,8 +88,14 @@ function rank(v: PathAttribute): number {
 /** The attributes in the order they go on the wire; throws BgpInputError on a repeated type. */
 export function wireOrder(attributes: readonly PathAttribute[]): readonly PathAttribute[] {
   let ordered = true;
-  for (let i = 1; i < attributes.length && ordered; i++) {
-    ordered = rank(attributes[i - 1] as PathAttribute) < rank(attributes[i] as PathAttribute);
+  let previous = -MP_FIRST;
+  for (const a of attributes) {
+    const r = rank(a);
+    if (r <= previous) {
+      ordered = false;
+      break;
+    }
+    previous = r;
   }
   if (ordered) return attributes;
   const sorted = attributes
@@ -97,7 +104,10 @@ export function wireOrder(attributes: readonly PathAttribute[]): readonly PathAt
     .map((x) => x.a);
   for (let i = 1; i < sorted.length; i++) {
     if (rank(sorted[i - 1] as PathAttribute) === rank(sorted[i] as PathAttribute)) {
-      throw new BgpInputError('attributes', `type ${attributeTypeCode(sorted[i] as PathAttribute)} appears twice`);
+      throw new BgpInputError(
+        'attributes',
+        `type ${attributeTypeCode(sorted[i] as PathAttribute)} appears twice`,
+      );
     }
   }
   return sorted;
@@ -109,6 +119,10 @@ export function attributeListLength(attributes: readonly PathAttribute[], ctx: C
   return total;
 }
 
-export function encodeAttributeList(w: Writer, attributes: readonly PathAttribute[], ctx: CodecContext): void {
+export function encodeAttributeList(
+  w: Writer,
+  attributes: readonly PathAttribute[],
+  ctx: CodecContext,
+): void {
   for (const a of wireOrder(attributes)) encodeAttribute(w, a, ctx);
 }

@@ -12,7 +12,13 @@ export const multiExitDiscAttribute: AttributeSpec<'multi-exit-disc'> = {
   flags: AttrFlag.OPTIONAL,
   malformed: 'treat-as-withdraw',
   decode(r, input) {
-    expectValueLength(r, input, UpdateSubcode.ATTRIBUTE_LENGTH_ERROR, 'MULTI_EXIT_DISC', AttrLength.MULTI_EXIT_DISC);
+    expectValueLength(
+      r,
+      input,
+      UpdateSubcode.ATTRIBUTE_LENGTH_ERROR,
+      'MULTI_EXIT_DISC',
+      AttrLength.MULTI_EXIT_DISC,
+    );
     return { kind: 'multi-exit-disc', value: r.u32() };
   },
   encode(w, v) {

@@ -38,9 +38,18 @@ const NEXT_HOP_LENGTHS: Readonly<Record<AfiValue, readonly number[]>> = {
   [Afi.IPV6]: [IPV6_ADDRESS_LENGTH, IPV6_NEXT_HOP_WITH_LINK_LOCAL_LENGTH],
 };
 
-function readFamily(r: Reader, input: AttributeInput, name: string, fixed: number): AfiSafi & { afi: AfiValue } {
+function readFamily(
+  r: Reader,
+  input: AttributeInput,
+  name: string,
+  fixed: number,
+): AfiSafi & { afi: AfiValue } {
   if (r.remaining < fixed) {
-    throw input.fail(OPTIONAL_ATTRIBUTE_ERROR, `${name} length ${r.remaining} is below ${fixed}`, 'session-reset');
+    throw input.fail(
+      OPTIONAL_ATTRIBUTE_ERROR,
+      `${name} length ${r.remaining} is below ${fixed}`,
+      'session-reset',
+    );
   }
   const afi = r.u16();
   const safi = r.u8();
@@ -85,7 +94,8 @@ export const mpReachNlriAttribute: AttributeSpec<'mp-reach-nlri'> = {
     const disable = disabler(input, 'MP_REACH_NLRI', { afi, safi });
     const length = r.u8();
     if (!NEXT_HOP_LENGTHS[afi].includes(length)) throw disable(`next hop length ${length} for AFI ${afi}`);
-    if (length + MP_REACH_RESERVED_LENGTH > r.remaining) throw disable(`next hop of ${length} octets overruns`);
+    if (length + MP_REACH_RESERVED_LENGTH > r.remaining)
+      throw disable(`next hop of ${length} octets overruns`);
     const nextHops = splitNextHops(r.bytes(length));
     r.skip(MP_REACH_RESERVED_LENGTH);
     const nlri = decodeNlriList(r, afi, addPathOnReceive(input.ctx, afi, safi), disable);
@@ -124,5 +134,6 @@ export const mpUnreachNlriAttribute: AttributeSpec<'mp-unreach-nlri'> = {
     w.u8(v.safi);
     encodeNlriList(w, v.withdrawn, v.afi, addPathOnSend(ctx, v.afi, v.safi));
   },
-  length: (v, ctx) => MP_UNREACH_FIXED_LENGTH + nlriListLength(v.withdrawn, addPathOnSend(ctx, v.afi, v.safi)),
+  length: (v, ctx) =>
+    MP_UNREACH_FIXED_LENGTH + nlriListLength(v.withdrawn, addPathOnSend(ctx, v.afi, v.safi)),
 };

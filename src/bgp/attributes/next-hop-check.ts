@@ -11,6 +11,11 @@ const ALL_ONES = 0xff;
 export function isValidIPv4NextHop(address: Uint8Array): boolean {
   const first = address[0] as number;
   if (first >= IPV4_MULTICAST_FIRST_OCTET_MIN && first <= IPV4_MULTICAST_FIRST_OCTET_MAX) return false;
-  if (address.every((b) => b === ALL_ZEROS)) return false;
-  return !address.every((b) => b === ALL_ONES);
+  let zeros = 0;
+  let ones = 0;
+  for (const b of address) {
+    if (b === ALL_ZEROS) zeros++;
+    else if (b === ALL_ONES) ones++;
+  }
+  return zeros !== address.length && ones !== address.length;
 }

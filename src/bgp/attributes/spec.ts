@@ -43,5 +43,6 @@ export function expectValueLength(
   name: string,
   expected: number,
 ): void {
-  if (r.remaining !== expected) throw input.fail(subcode, `${name} length ${r.remaining}, expected ${expected}`);
+  if (r.remaining !== expected)
+    throw input.fail(subcode, `${name} length ${r.remaining}, expected ${expected}`);
 }

@@ -22,7 +22,11 @@ function emptyCapability<K extends EmptyKind>(code: number, kind: K, name: strin
   };
 }
 
-export const routeRefreshCapability = emptyCapability(CapabilityCode.ROUTE_REFRESH, 'route-refresh', 'Route Refresh');
+export const routeRefreshCapability = emptyCapability(
+  CapabilityCode.ROUTE_REFRESH,
+  'route-refresh',
+  'Route Refresh',
+);
 export const enhancedRouteRefreshCapability = emptyCapability(
   CapabilityCode.ENHANCED_ROUTE_REFRESH,
   'enhanced-route-refresh',

@@ -10,7 +10,7 @@
  *   counts, including a refused TCP connection.
  * - Passive mode never connects (RFC 4271 would connect when the ConnectRetryTimer expires in Active).
  * - Inbound connections are refused while Idle (stopped, or holding off after an error).
- * - DelayOpen and the optional TCP collision-on-SYN checks are not implemented.
+ * - The optional DelayOpen and TCP collision-on-SYN features (RFC 4271 §8.1.1) are not offered.
  */
 import { connectionEvent, type ConnectionEvent } from './connection.js';
 import {

@@ -43,21 +43,28 @@ export function maxMessageLength(type: number, ctx: CodecContext): number {
 }
 
 function badLength(length: number, reason: string) {
-  return headerError(HeaderSubcode.BAD_MESSAGE_LENGTH, u16Data(length), `message length ${length}: ${reason}`);
+  return headerError(
+    HeaderSubcode.BAD_MESSAGE_LENGTH,
+    u16Data(length),
+    `message length ${length}: ${reason}`,
+  );
 }
 
 export function readHeader(r: Reader, ctx: CodecContext): MessageHeader {
   const start = r.pos;
   if (r.remaining < BGP_HEADER_LENGTH) throw badLength(r.remaining, 'shorter than the 19-octet header');
-  for (let i = 0; i < BGP_MARKER_LENGTH; i++) {
-    if (r.u8() !== BGP_MARKER_OCTET) {
+  const marker = r.view(BGP_MARKER_LENGTH);
+  const ones = BGP_MARKER_OCTET;
+  for (let i = 0; i < marker.length; i++) {
+    if (marker[i] !== ones) {
       throw headerError(HeaderSubcode.CONNECTION_NOT_SYNCHRONIZED, EMPTY_DATA, 'marker is not all ones');
     }
   }
   const length = r.u16();
   const type = r.u8();
   const extendedMax = ctx.extendedMessage ? BGP_EXTENDED_MAX_MESSAGE_LENGTH : BGP_MAX_MESSAGE_LENGTH;
-  if (length < BGP_HEADER_LENGTH || length > extendedMax) throw badLength(length, 'outside the allowed range');
+  if (length < BGP_HEADER_LENGTH || length > extendedMax)
+    throw badLength(length, 'outside the allowed range');
   const min = MIN_LENGTH[type];
   if (min === undefined) {
     throw headerError(HeaderSubcode.BAD_MESSAGE_TYPE, Uint8Array.of(type), `message type ${type}`);
@@ -67,7 +74,8 @@ export function readHeader(r: Reader, ctx: CodecContext): MessageHeader {
   }
   if (length < min) throw badLength(length, `below the minimum ${min} for type ${type}`);
   if (length > maxMessageLength(type, ctx)) throw badLength(length, `above the maximum for type ${type}`);
-  if (length - BGP_HEADER_LENGTH > r.remaining) throw badLength(length, `only ${r.remaining} body octets present`);
+  if (length - BGP_HEADER_LENGTH > r.remaining)
+    throw badLength(length, `only ${r.remaining} body octets present`);
   return { start, length, type };
 }
 

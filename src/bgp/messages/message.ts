@@ -5,6 +5,7 @@
 import { BGP_HEADER_LENGTH, HeaderSubcode } from '../constants.js';
 import type { BgpMessage, CodecContext } from '../types.js';
 import type { WireCodec } from '../wire/codec.js';
+import type { Writer } from '../wire/writer.js';
 import { headerError, u16Data } from '../wire/notify.js';
 import type { BodyCodec, MessageOf } from './body.js';
 import { readHeader, writeHeader } from './header.js';
@@ -37,21 +38,29 @@ export function messageLength(m: BgpMessage, ctx: CodecContext): number {
   return BGP_HEADER_LENGTH + bodyFor(m).length(m, ctx);
 }
 
+/** Writes a whole message whose length (from messageLength) is already known. */
+export function writeMessage(w: Writer, m: BgpMessage, ctx: CodecContext, length: number): void {
+  const body = bodyFor(m);
+  writeHeader(w, body.code, length);
+  body.encode(w, m, ctx);
+}
+
 export const messageCodec: WireCodec<BgpMessage> = {
-  encode(w, m, ctx) {
-    const body = bodyFor(m);
-    writeHeader(w, body.code, BGP_HEADER_LENGTH + body.length(m, ctx));
-    body.encode(w, m, ctx);
-  },
+  encode: (w, m, ctx) => writeMessage(w, m, ctx, messageLength(m, ctx)),
   decode(r, ctx) {
     const header = readHeader(r, ctx);
     const bodyLength = header.length - BGP_HEADER_LENGTH;
     const body = r.sub(bodyLength, () =>
-      headerError(HeaderSubcode.BAD_MESSAGE_LENGTH, u16Data(header.length), 'message body is shorter than its fields'),
+      headerError(
+        HeaderSubcode.BAD_MESSAGE_LENGTH,
+        u16Data(header.length),
+        'message body is shorter than its fields',
+      ),
     );
     const codec = BODY_BY_CODE.get(header.type);
     // readHeader has already rejected unknown types; this keeps the lookup total for the type checker.
-    if (codec === undefined) throw headerError(HeaderSubcode.BAD_MESSAGE_TYPE, Uint8Array.of(header.type), 'type');
+    if (codec === undefined)
+      throw headerError(HeaderSubcode.BAD_MESSAGE_TYPE, Uint8Array.of(header.type), 'type');
     return codec.decode(body, ctx, header);
   },
   length: messageLength,

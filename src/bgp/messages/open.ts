@@ -34,7 +34,9 @@ const EXTENDED_PARAMETERS_PREFIX_LENGTH = 3;
 
 function decodeParameters(r: Reader, extended: boolean, ctx: DecodeContext): Capability[] {
   const capabilities: Capability[] = [];
-  const headerLength = extended ? EXTENDED_OPTIONAL_PARAMETER_HEADER_LENGTH : OPTIONAL_PARAMETER_HEADER_LENGTH;
+  const headerLength = extended
+    ? EXTENDED_OPTIONAL_PARAMETER_HEADER_LENGTH
+    : OPTIONAL_PARAMETER_HEADER_LENGTH;
   while (!r.atEnd()) {
     if (r.remaining < headerLength) {
       throw openError(OpenSubcode.UNSPECIFIC, `optional parameter header truncated (${r.remaining} octets)`);
@@ -42,7 +44,10 @@ function decodeParameters(r: Reader, extended: boolean, ctx: DecodeContext): Cap
     const type = r.u8();
     const length = extended ? r.u16() : r.u8();
     if (length > r.remaining) {
-      throw openError(OpenSubcode.UNSPECIFIC, `optional parameter length ${length} overruns (${r.remaining} left)`);
+      throw openError(
+        OpenSubcode.UNSPECIFIC,
+        `optional parameter length ${length} overruns (${r.remaining} left)`,
+      );
     }
     const value = r.sub(length);
     if (type !== OptionalParameterType.CAPABILITIES) {

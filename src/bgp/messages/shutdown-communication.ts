@@ -11,7 +11,11 @@ import { copyBytes } from '../wire/reader.js';
 
 export type ShutdownCommunication =
   | { readonly kind: 'none' }
-  | { readonly kind: 'text'; readonly text: string; /** Octets after the communication. */ readonly trailing: Uint8Array }
+  | {
+      readonly kind: 'text';
+      readonly text: string;
+      /** Octets after the communication. */ readonly trailing: Uint8Array;
+    }
   | { readonly kind: 'malformed'; readonly reason: string };
 
 const LENGTH_OCTET = 1;
@@ -39,10 +43,15 @@ export function decodeShutdownCommunication(data: Uint8Array): ShutdownCommunica
   if (data.length === 0 || data[0] === 0) return { kind: 'none' };
   const length = data[0] as number;
   if (LENGTH_OCTET + length > data.length) {
-    return { kind: 'malformed', reason: `length ${length} exceeds the ${data.length - LENGTH_OCTET} octets present` };
+    return {
+      kind: 'malformed',
+      reason: `length ${length} exceeds the ${data.length - LENGTH_OCTET} octets present`,
+    };
   }
   try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(LENGTH_OCTET, LENGTH_OCTET + length));
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(
+      data.subarray(LENGTH_OCTET, LENGTH_OCTET + length),
+    );
     return { kind: 'text', text, trailing: copyBytes(data, LENGTH_OCTET + length) };
   } catch {
     return { kind: 'malformed', reason: 'not valid UTF-8' };

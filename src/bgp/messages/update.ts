@@ -29,6 +29,13 @@ const malformedList = (reason: string) =>
 
 const invalidNetwork = (field: string) => (reason: string) =>
   updateError(UpdateSubcode.INVALID_NETWORK_FIELD, 'session-reset', EMPTY_DATA, `${field}: ${reason}`);
+const INVALID_WITHDRAWN_ROUTES = invalidNetwork('Withdrawn Routes');
+const INVALID_NLRI = invalidNetwork('NLRI');
+
+/** RFC 4271 §5: well-known mandatory attributes when the UPDATE announces routes. */
+const MANDATORY_WITH_NLRI_FIELD = [AttrType.ORIGIN, AttrType.AS_PATH, AttrType.NEXT_HOP];
+/** RFC 4760 §3: NEXT_HOP is not needed when the routes are only in MP_REACH_NLRI. */
+const MANDATORY_WITH_MP_REACH_ONLY = [AttrType.ORIGIN, AttrType.AS_PATH];
 
 /** RFC 7606 §3(d) and §7.3: what is missing or wrong when the UPDATE announces routes. */
 function announcementErrors(
@@ -38,25 +45,38 @@ function announcementErrors(
   ctx: CodecContext,
 ): BgpWireError[] {
   const errors: BgpWireError[] = [];
-  const required = hasNlriField ? [AttrType.ORIGIN, AttrType.AS_PATH, AttrType.NEXT_HOP] : [AttrType.ORIGIN, AttrType.AS_PATH];
-  for (const code of required) {
+  for (const code of hasNlriField ? MANDATORY_WITH_NLRI_FIELD : MANDATORY_WITH_MP_REACH_ONLY) {
     if (!seen.has(code)) {
       errors.push(
-        updateError(UpdateSubcode.MISSING_WELL_KNOWN_ATTRIBUTE, 'treat-as-withdraw', Uint8Array.of(code), `missing well-known attribute ${code}`),
+        updateError(
+          UpdateSubcode.MISSING_WELL_KNOWN_ATTRIBUTE,
+          'treat-as-withdraw',
+          Uint8Array.of(code),
+          `missing well-known attribute ${code}`,
+        ),
       );
     }
   }
   const nextHop = hasNlriField ? attributes.find((a) => a.kind === 'next-hop') : undefined;
   if (nextHop?.kind === 'next-hop' && !isValidIPv4NextHop(nextHop.address)) {
     errors.push(
-      updateError(UpdateSubcode.INVALID_NEXT_HOP_ATTRIBUTE, 'treat-as-withdraw', encodeToBytes(pathAttributeCodec, nextHop, ctx), 'NEXT_HOP is not a valid host address'),
+      updateError(
+        UpdateSubcode.INVALID_NEXT_HOP_ATTRIBUTE,
+        'treat-as-withdraw',
+        encodeToBytes(pathAttributeCodec, nextHop, ctx),
+        'NEXT_HOP is not a valid host address',
+      ),
     );
   }
   return errors;
 }
 
 /** RFC 7606 §2 treat-as-withdraw: every route the UPDATE announces becomes a withdrawal. */
-export function asWithdrawal(withdrawn: readonly Nlri[], attributes: readonly PathAttribute[], nlri: readonly Nlri[]): UpdateMessage {
+export function asWithdrawal(
+  withdrawn: readonly Nlri[],
+  attributes: readonly PathAttribute[],
+  nlri: readonly Nlri[],
+): UpdateMessage {
   const unreach = new Map<string, { afi: AfiValue; safi: number; withdrawn: Nlri[] }>();
   const add = (afi: AfiValue, safi: number, list: readonly Nlri[]) => {
     const key = `${afi}/${safi}`;
@@ -82,17 +102,19 @@ function decodeUpdate(r: Reader, ctx: DecodeContext): UpdateMessage {
   if (withdrawnLength + UPDATE_LENGTH_FIELD_LENGTH > r.remaining) {
     throw malformedList(`Withdrawn Routes Length ${withdrawnLength} overruns the message`);
   }
-  const withdrawn = decodeNlriList(r.sub(withdrawnLength), Afi.IPV4, addPath, invalidNetwork('Withdrawn Routes'));
+  const withdrawn = decodeNlriList(r.sub(withdrawnLength), Afi.IPV4, addPath, INVALID_WITHDRAWN_ROUTES);
   const attributesLength = r.u16();
   if (attributesLength > r.remaining) {
     throw malformedList(`Total Path Attribute Length ${attributesLength} overruns the message`);
   }
   const list = decodeAttributeList(r.sub(attributesLength), ctx);
-  const nlri = decodeNlriList(r, Afi.IPV4, addPath, invalidNetwork('NLRI'));
+  const nlri = decodeNlriList(r, Afi.IPV4, addPath, INVALID_NLRI);
 
   const hasMpReach = list.attributes.some((a) => a.kind === 'mp-reach-nlri');
   const announces = nlri.length > 0 || hasMpReach;
-  const errors = announces ? [...list.errors, ...announcementErrors(list.attributes, list.seen, nlri.length > 0, ctx)] : list.errors;
+  const errors = announces
+    ? [...list.errors, ...announcementErrors(list.attributes, list.seen, nlri.length > 0, ctx)]
+    : list.errors;
   const worst = strongest(errors);
   if (worst === undefined) return { type: 'update', withdrawn, attributes: list.attributes, nlri };
   if (worst.action === 'afisafi-disable' || worst.action === 'session-reset') throw worst;

@@ -76,10 +76,11 @@ export function formatIPv4(b: Uint8Array): string {
 /** RFC 5952: lower case, no leading zeros, the longest run (>= 2) of zero groups as '::'. */
 export function formatIPv6(b: Uint8Array): string {
   const groups: number[] = [];
-  for (let i = 0; i < IPV6_ADDRESS_LENGTH; i += 2) groups.push(((b[i] as number) << 8) | (b[i + 1] as number));
+  for (let i = 0; i < IPV6_ADDRESS_LENGTH; i += 2)
+    groups.push(((b[i] as number) << 8) | (b[i + 1] as number));
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < IPV6_GROUPS; ) {
+  for (let i = 0; i < IPV6_GROUPS;) {
     if (groups[i] !== 0) {
       i++;
       continue;

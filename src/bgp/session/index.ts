@@ -17,3 +17,11 @@ export * from './options.js';
 export { BgpSession, type BgpSessionComponents } from './session.js';
 export { BgpListener, peerKey, type BgpListenerComponents, type BgpListenerInit } from './listener.js';
 export { canonicalAddress } from './connection.js';
+export {
+  BfdBinding,
+  bfdSuppressReason,
+  type BfdBindingEvents,
+  type BfdSessionPort,
+  type BfdSuppressReason,
+  type BgpSessionPort,
+} from './bfd-binding.js';

@@ -7,7 +7,7 @@
 import type net from 'node:net';
 
 import { CeaseSubcode } from '../constants.js';
-import type { BgpWireError } from '../errors.js';
+import { BgpInputError, type BgpWireError } from '../errors.js';
 import { shutdownCommunicationOf } from '../fsm/notification.js';
 import { encodeShutdownCommunication } from '../messages/shutdown-communication.js';
 import { initialState, peerState, step } from '../fsm/reducer.js';
@@ -33,6 +33,9 @@ import { ReceivedRoutes } from './received.js';
 import { TimerTable } from './timers.js';
 import { ConnectionPool } from './pool.js';
 import { nodeTcpTransport, type TcpConnectOptions, type TcpTransport } from './transport.js';
+
+/** The Error Subcode field is one octet (RFC 4271 §4.5). */
+const MAX_SUBCODE = 0xff;
 
 export interface BgpSessionComponents {
   /** Default: node:net (no TCP MD5 / TTL / GTSM). */
@@ -171,6 +174,22 @@ export class BgpSession extends TypedEmitter<BgpSessionEvents> {
     if (this.#processing) await Promise.resolve();
     await this.#pool.waitClosed(options.signal);
     this.#timers.stopAll();
+  }
+
+  /**
+   * RFC 4271 Event 8 (AutomaticStop) requested by a local component, e.g. BFD Down (RFC 9687, see
+   * bfd-binding.ts): Cease with `subcode` on every connection, then Idle and an automatic restart after
+   * the IdleHoldTimer back-off. Ignored while Idle or stopped. Throws BgpInputError for a subcode outside
+   * 1..255 or a communication longer than 255 octets.
+   */
+  automaticStop(subcode: number, communication?: string): void {
+    if (!Number.isInteger(subcode) || subcode < 1 || subcode > MAX_SUBCODE) {
+      throw new BgpInputError('subcode', `must be a Cease subcode in 1..${MAX_SUBCODE}, got ${subcode}`);
+    }
+    if (communication !== undefined) encodeShutdownCommunication(communication);
+    this.#dispatch({
+      event: { type: 'AutomaticStop', subcode, ...(communication !== undefined ? { communication } : {}) },
+    });
   }
 
   /**

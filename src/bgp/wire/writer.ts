@@ -9,7 +9,8 @@ const MAX_BY_OCTETS = [0, 0xff, 0xffff] as const;
 
 export class Writer {
   pos: number;
-  private readonly slots: Array<{ at: number; octets: 1 | 2 }> = [];
+  /** Open length fields, innermost last: position and size, flattened. */
+  private readonly slots: number[] = [];
 
   constructor(
     readonly buf: Uint8Array,
@@ -59,22 +60,24 @@ export class Writer {
 
   /** Reserves a 1- or 2-octet length field, to be filled by the matching endLength(). */
   beginLength(octets: 1 | 2): void {
-    this.slots.push({ at: this.room(octets), octets });
+    this.slots.push(this.room(octets), octets);
   }
 
   /** Back-patches the innermost open length field with the octets written since beginLength(). */
   endLength(): void {
-    const slot = this.slots.pop();
-    if (slot === undefined) throw new Error('bgp-ts-lite writer: endLength() without beginLength()');
-    const length = this.pos - slot.at - slot.octets;
-    if (length > MAX_BY_OCTETS[slot.octets]) {
-      throw new BgpInputError('length', `${length} octets do not fit a ${slot.octets}-octet length field`);
+    const octets = this.slots.pop() as 1 | 2 | undefined;
+    const at = this.slots.pop();
+    if (octets === undefined || at === undefined)
+      throw new Error('bgp-ts-lite writer: endLength() without beginLength()');
+    const length = this.pos - at - octets;
+    if (length > MAX_BY_OCTETS[octets]) {
+      throw new BgpInputError('length', `${length} octets do not fit a ${octets}-octet length field`);
     }
-    if (slot.octets === 1) {
-      this.buf[slot.at] = length;
+    if (octets === 1) {
+      this.buf[at] = length;
     } else {
-      this.buf[slot.at] = length >>> 8;
-      this.buf[slot.at + 1] = length & 0xff;
+      this.buf[at] = length >>> 8;
+      this.buf[at + 1] = length & 0xff;
     }
   }
 }

@@ -71,13 +71,15 @@ const ROWS: ErrorRow[] = [
     name: 'interface (unnumbered BGP) is not supported',
     snapshot: one({ ...without('peerAddress'), interface: 'eth1' }),
     want: [
-      `${R}: spec.interface: not supported by Herald: unnumbered BGP over an interface is not implemented; set peerAddress instead`,
+      `${R}: spec.interface: not supported by Herald: Herald peers by address only (no unnumbered BGP over an interface); set peerAddress instead`,
     ],
   },
   {
     name: 'vrf is not supported',
     snapshot: one({ ...PEER, vrf: 'red' }),
-    want: [`${R}: spec.vrf: not supported by Herald: sessions from a Linux VRF are not implemented`],
+    want: [
+      `${R}: spec.vrf: not supported by Herald: Herald has no sessions from a Linux VRF; peer from the default VRF`,
+    ],
   },
   {
     name: 'sourceAddress not an IP',

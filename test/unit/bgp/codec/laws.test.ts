@@ -29,10 +29,14 @@ const contexts = Object.entries(CONTEXTS);
 
 describe('message codec laws', () => {
   it.each(contexts)('OPEN (%s)', (_name, ctx) => codecLawsProperty(messageCodec, arbOpen, ctx));
-  it.each(contexts)('UPDATE (%s)', (_name, ctx) => codecLawsProperty(messageCodec, arbUpdate(ctx), ctx, 300));
-  it.each(contexts)('NOTIFICATION (%s)', (_name, ctx) => codecLawsProperty(messageCodec, arbNotification, ctx));
+  it.each(contexts)('UPDATE (%s)', (_name, ctx) => codecLawsProperty(messageCodec, arbUpdate(ctx), ctx, 200));
+  it.each(contexts)('NOTIFICATION (%s)', (_name, ctx) =>
+    codecLawsProperty(messageCodec, arbNotification, ctx),
+  );
   it.each(contexts)('KEEPALIVE (%s)', (_name, ctx) => codecLawsProperty(messageCodec, arbKeepalive, ctx, 5));
-  it.each(contexts)('ROUTE-REFRESH (%s)', (_name, ctx) => codecLawsProperty(messageCodec, arbRouteRefresh, ctx));
+  it.each(contexts)('ROUTE-REFRESH (%s)', (_name, ctx) =>
+    codecLawsProperty(messageCodec, arbRouteRefresh, ctx),
+  );
 });
 
 describe('capability codec laws', () => {
@@ -72,6 +76,9 @@ describe('NLRI codec laws', () => {
   });
 
   it.each([0, 64, 127, 128])('IPv6 /%d', (length) => {
-    checkCodecLaws(nlriCodec(Afi.IPV6, true), { prefix: makePrefix(new Uint8Array(16).fill(0xff), length), pathId: 7 });
+    checkCodecLaws(nlriCodec(Afi.IPV6, true), {
+      prefix: makePrefix(new Uint8Array(16).fill(0xff), length),
+      pathId: 7,
+    });
   });
 });

@@ -43,3 +43,7 @@ export const AS_PATH_65001 = attr(0x40, 2, '0201 fde9');
 export const NEXT_HOP_192_0_2_1 = attr(0x40, 3, 'c0000201');
 export const MANDATORY = ORIGIN_IGP + AS_PATH_65001 + NEXT_HOP_192_0_2_1;
 export const NLRI_198_51_100 = '18c63364';
+
+/** MP_REACH_NLRI for IPv6 unicast with next hop 2001:db8::1 (the length octet can be overridden). */
+export const MP_REACH_V6 = (nlri: string, nhLength = '10', nh = '20010db8000000000000000000000001') =>
+  attr(0x80, 14, `0002 01 ${nhLength} ${nh} 00 ${nlri}`);
