@@ -1,8 +1,10 @@
 /**
  * bench:bgp — bgp-ts-lite performance. Sections run in order and each prints one JSON object per line:
- * `codec` (bench/bgp-codec.ts: encode/decode/framing throughput). Further sections (e.g. announcing
- * 100k prefixes to BIRD) are added to SECTIONS. Flags: --smoke (small sizes), --only NAME.
+ * `codec` (bench/bgp-codec.ts: encode/decode/framing throughput), `announce` (bench/bgp-announce.ts: 100k
+ * prefixes to BIRD from bgp-ts-lite and from gobgpd, in network namespaces; root). Further sections are
+ * added to SECTIONS. Flags: --smoke (small sizes), --only NAME.
  */
+import { announceBenchmarks } from './bgp-announce.js';
 import { codecBenchmarks, type BenchResult } from './bgp-codec.js';
 
 export interface SectionOptions {
@@ -11,7 +13,10 @@ export interface SectionOptions {
 
 type Section = (opts: SectionOptions) => BenchResult[] | Promise<BenchResult[]>;
 
-const SECTIONS: ReadonlyArray<{ name: string; run: Section }> = [{ name: 'codec', run: codecBenchmarks }];
+const SECTIONS: ReadonlyArray<{ name: string; run: Section }> = [
+  { name: 'codec', run: codecBenchmarks },
+  { name: 'announce', run: announceBenchmarks },
+];
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);

@@ -125,7 +125,7 @@ function prefix(value: string, flag: string): string {
   try {
     return formatPrefix(parsePrefix(value));
   } catch (error) {
-    if (error instanceof BgpInputError) throw new UsageError(`${flag}: "${value}": ${error.reason}`);
+    if (error instanceof BgpInputError) throw new UsageError(`${flag}: ${error.reason}`);
     throw error;
   }
 }

@@ -18,7 +18,6 @@ const US_PER_MS = 1000;
 
 export interface BfdCheckEvents {
   change(event: BfdStateChangeEvent): void;
-  teardown(event: BfdStateChangeEvent): void;
 }
 
 export class BfdCheck {
@@ -26,6 +25,7 @@ export class BfdCheck {
   #session: BfdSession | undefined;
   #binding: BfdBinding | undefined;
   #reachedUp = false;
+  #final: { state: string; summary: Json } | undefined;
 
   constructor(init: BfdServiceInit = {}) {
     this.#service = new BfdService({}, init);
@@ -57,19 +57,28 @@ export class BfdCheck {
       events.change(event);
     });
     const binding = new BfdBinding(bgp, session);
-    binding.on('teardown', ({ bfd: event }) => events.teardown(event));
     binding.start();
     session.start();
     this.#session = session;
     this.#binding = binding;
   }
 
+  /** The state when the check ended (see freeze), else the current one. */
   get state(): string | undefined {
-    return this.#session?.state;
+    return this.#final?.state ?? this.#session?.state;
   }
 
-  /** The BFD part of the result. */
+  /** Records the state the check ended in, before BGP closes (a router then drops its BFD session). */
+  freeze(): void {
+    this.#final ??= { state: this.#session?.state ?? 'not started', summary: this.#live() };
+  }
+
+  /** The BFD part of the result (as frozen when the check ended). */
   summary(): Json {
+    return this.#final?.summary ?? this.#live();
+  }
+
+  #live(): Json {
     const s = this.#session?.snapshot();
     if (s === undefined) return { state: 'not started' };
     return {

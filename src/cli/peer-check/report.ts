@@ -181,6 +181,7 @@ export class ReceivedByFamily {
 
   apply(update: UpdateMessage): void {
     const change = (family: string, list: readonly Nlri[], add: boolean): void => {
+      if (list.length === 0) return;
       let set = this.#prefixes.get(family);
       if (set === undefined) this.#prefixes.set(family, (set = new Set()));
       for (const n of list) {

@@ -69,6 +69,7 @@ export async function runPeerCheck(
       timers.push(env.clock.setTimeout(() => state.finish(state.durationReached()), state.durationMs));
   });
   const outcome = await drive(session, state, { env, args, bfd, listener, signal, timers });
+  bfd?.freeze();
   // Still subscribed: the Cease we send and the last state change are printed too.
   await session.stop({
     shutdownCommunication: SHUTDOWN_COMMUNICATION,

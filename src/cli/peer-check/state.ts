@@ -197,16 +197,15 @@ export class PeerCheckState {
 
   bfdEvents(): BfdCheckEvents {
     return {
-      change: (e) =>
+      change: (e) => {
+        if (e.from === 'Up') this.#bfdDown = e;
         this.#emit('bfd', {
           from: e.from,
           to: e.to,
           diagnostic: e.diagnostic,
           diagnosticName: e.diagnosticName,
           remoteState: e.remoteState,
-        }),
-      teardown: (e) => {
-        this.#bfdDown = e;
+        });
       },
     };
   }

@@ -59,14 +59,24 @@ interface ExaMessage {
 }
 
 /**
- * ExaBGP's API messages so far. ExaBGP 4.2.21 writes ROUTE-REFRESH fields double-quoted (`""ipv4""`),
- * which is not JSON: they are repaired before parsing.
+ * ExaBGP 4.2.21 writes JSON that is not always JSON: ROUTE-REFRESH fields double-quoted (`""ipv4""`),
+ * and a NOTIFICATION's raw data bytes (a shutdown communication's length octet) inside the `reason`
+ * string. Both are repaired before parsing.
  */
+function repairJson(line: string): string {
+  const escaped = line.replace(
+    /[\u0000-\u001f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return escaped.replace(/""([\w -]+)""/g, '"$1"');
+}
+
+/** ExaBGP's API messages so far (JSON lines written by its `received` process). */
 function received(exa: ExaBgp): ExaMessage[] {
   return readFileSync(exa.receivedFile, 'utf8')
     .split('\n')
     .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line.replace(/""([\w -]+)""/g, '"$1"')) as ExaMessage);
+    .map((line) => JSON.parse(repairJson(line)) as ExaMessage);
 }
 
 function neighborConfig(peer: string, local: string, lines: string[]): string {

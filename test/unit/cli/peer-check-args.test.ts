@@ -165,11 +165,8 @@ describe('parsePeerCheckArgs', () => {
       [...BASE, '--hold', '9', '--keepalive', '10'],
       '--keepalive: must be shorter than the hold time (9 s), got 10',
     ],
-    [
-      [...BASE, '--announce', '203.0.113.1/24'],
-      `--announce: "203.0.113.1/24": '203.0.113.1/24' has host bits set past /24`,
-    ],
-    [[...BASE, '--announce', 'banana'], `--announce: "banana": 'banana' has no '/length'`],
+    [[...BASE, '--announce', '203.0.113.1/24'], "--announce: '203.0.113.1/24' has host bits set past /24"],
+    [[...BASE, '--announce', 'banana'], "--announce: 'banana' has no '/length'"],
     [
       [...BASE, '--community', '65536:1', '--announce', '203.0.113.0/24'],
       '--community: part "65536" of community "65536:1" is out of range 0..65535',
