@@ -24,6 +24,7 @@ import type { BenchResult } from './bgp-codec.js';
 const OUR_AS = 4_200_000_001;
 const BIRD_AS = 4_200_000_002;
 const GOBGP_AS = 4_200_000_003;
+const MRT_PEER_AS = 65_099;
 /** RFC 2544 benchmarking range 198.18.0.0/15: room for 131,072 /32s. */
 const BASE = '198.18.0.0';
 const POLL_MS = 50;
@@ -43,7 +44,7 @@ function ipv4(text: string): number {
 }
 
 /** A TABLE_DUMP_V2 file (RFC 6396): one peer, `count` /32s from BASE, ORIGIN IGP, empty AS_PATH. */
-function writeMrt(path: string, count: number, peer: string, nextHop: string): void {
+export function writeMrt(path: string, count: number, peer: string, nextHop: string): void {
   const record = (subtype: number, body: Buffer): Buffer => {
     const header = Buffer.alloc(12);
     header.writeUInt16BE(MRT_TABLE_DUMP_V2, 4);
@@ -57,7 +58,7 @@ function writeMrt(path: string, count: number, peer: string, nextHop: string): v
   index.writeUInt8(PEER_TYPE_AS4, 8);
   index.writeUInt32BE(ipv4(peer), 9);
   index.writeUInt32BE(ipv4(peer), 13);
-  index.writeUInt32BE(GOBGP_AS, 17);
+  index.writeUInt32BE(MRT_PEER_AS, 17);
   const attributes = Buffer.from([
     ...[ATTR_FLAG_TRANSITIVE, 1, 1, 0], // ORIGIN IGP
     ...[ATTR_FLAG_TRANSITIVE, 2, 0], // AS_PATH (empty: gobgpd prepends its AS towards BIRD)

@@ -8,6 +8,7 @@
  * (`setRoutes`) as an Adj-RIB-Out diffed against what was sent, with End-of-RIB after the initial routes,
  * ROUTE-REFRESH (RFC 2918) and enhanced route refresh (RFC 7313), and graceful restart as the restarting
  * speaker (RFC 4724). `stop()` sends Cease / Administrative Shutdown with an RFC 9003 communication.
+ * `BfdBinding` ties a session to a BFD session: BFD Down stops it with Cease / BFD Down (RFC 9687).
  */
 export * from './clock.js';
 export * from './transport.js';

@@ -1,13 +1,14 @@
 /**
- * A `herald peer-check` run against a scripted BGP peer on loopback (ports 17965-17968) with a fake clock:
+ * A `herald peer-check` run against a scripted BGP peer on loopback (ports 17965-17969) with a fake clock:
  * the JSON lines, the result and the exit status for success, a NOTIFICATION from the router, a refused
- * connection, an expired hold timer, the --timeout, routes the router did not negotiate, and Ctrl-C before
- * and after Established.
+ * connection, an expired hold timer, the --timeout, routes the router did not negotiate, --passive (a
+ * bgp-ts-lite session plays the router), and Ctrl-C before and after Established.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { Afi, CeaseSubcode, ErrorCode, OpenSubcode, Safi } from '../../../src/bgp/constants.js';
 import { parsePrefix } from '../../../src/bgp/nlri/prefix.js';
+import { BgpSession } from '../../../src/bgp/session/session.js';
 import { nodeTcpTransport } from '../../../src/bgp/session/transport.js';
 import { parsePeerCheckArgs } from '../../../src/cli/peer-check/args.js';
 import { runPeerCheck, SHUTDOWN_COMMUNICATION } from '../../../src/cli/peer-check/runner.js';
@@ -28,12 +29,12 @@ async function listening(port: number): Promise<RawPeer> {
   return peer;
 }
 
-function start(port: number, flags: string[], signal = new AbortController().signal) {
+function start(port: number, flags: string[], signal = new AbortController().signal, peer = '127.0.0.1') {
   const clock = new FakeClock();
   const lines: Line[] = [];
   const errors: string[] = [];
   const args = parsePeerCheckArgs([
-    '--peer=127.0.0.1',
+    `--peer=${peer}`,
     `--port=${port}`,
     '--peer-asn=65002',
     '--my-asn=65001',
@@ -215,6 +216,34 @@ describe('herald peer-check against a scripted peer', () => {
       announced: {
         skipped: [{ prefix: '2001:db8:c::/64', family: 'ipv6-unicast', reason: 'family-not-negotiated' }],
       },
+    });
+  });
+
+  it('waits for the router to connect with --passive', async () => {
+    const run = start(17969, ['--passive', '--source=127.0.0.2', '--duration=1'], undefined, '127.0.0.1');
+    await until('listening', () => of(run.lines, 'state').length > 0);
+    const router = new BgpSession({
+      peerAddress: '127.0.0.2',
+      peerPort: 17969,
+      localAddress: '127.0.0.1',
+      peerAs: 65001,
+      localAs: 65002,
+      routerId: '10.0.0.2',
+      closeLingerMs: 100,
+    });
+    router.start();
+    try {
+      await until('established', () => of(run.lines, 'established').length > 0);
+      await run.clock.advanceAsync(1_000);
+      expect(await run.done).toBe(0);
+    } finally {
+      await router.stop({ signal: AbortSignal.timeout(1_000) });
+    }
+    expect(run.lines[0]).toMatchObject({ mode: 'passive', routerId: '127.0.0.2' });
+    expect(of(run.lines, 'state')[0]).toMatchObject({ from: 'Idle', to: 'Active' });
+    expect(of(run.lines, 'established')[0]).toMatchObject({
+      direction: 'inbound',
+      local: '127.0.0.2 port 17969',
     });
   });
 
