@@ -61,8 +61,10 @@ module.exports = {
     },
     {
       name: 'kubernetes-client-only-in-k8s',
+      comment:
+        'Only the Kubernetes adapter (and benches that act as API clients) use @kubernetes/client-node.',
       severity: 'error',
-      from: { pathNot: '^src/(k8s|bin)/' },
+      from: { pathNot: '^(src/(k8s|bin)/|bench/)' },
       to: { path: '^node_modules/@kubernetes/' },
     },
     {
@@ -86,8 +88,9 @@ module.exports = {
     },
     {
       name: 'only-bin-imports-apps',
+      comment: 'Apps are composed only by the CLI (src/cli, src/bin) and benches.',
       severity: 'error',
-      from: { pathNot: '^src/(bin|controller|speaker|apiserver|lab)/' },
+      from: { pathNot: '^(src/(bin|cli|controller|speaker|apiserver|lab)/|bench/)' },
       to: { path: '^src/(controller|speaker|apiserver|lab)/' },
     },
     {
