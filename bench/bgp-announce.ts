@@ -17,7 +17,7 @@ import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:f
 import { join } from 'node:path';
 
 import { birdc, requireDaemons, startBird, startGobgp } from '../test/helpers/daemons.js';
-import { Lab, requireRoot, run, waitFor } from '../test/helpers/netns.js';
+import { Lab, requireRoot, run, sleep, waitFor } from '../test/helpers/netns.js';
 import { BgpAgent } from '../test/integration/bgp/fixtures/agent.js';
 import type { BenchResult } from './bgp-codec.js';
 
@@ -27,6 +27,8 @@ const GOBGP_AS = 4_200_000_003;
 /** RFC 2544 benchmarking range 198.18.0.0/15: room for 131,072 /32s. */
 const BASE = '198.18.0.0';
 const POLL_MS = 50;
+/** After `birdc disable`: longer than gobgpd's idle-hold-time-after-reset (1 s) and our idle hold. */
+const REENABLE_AFTER_MS = 2_000;
 const SESSION_TIMEOUT_MS = 60_000;
 /**
  * gobgp 3.10's `mrt inject` returns without closing its gRPC stream (no CloseAndRecv), so the paths still
@@ -104,11 +106,11 @@ function writeMrt(path: string, count: number, peer: string, nextHop: string): v
 function birdConfig(): string {
   return `
 protocol bgp ours from fast {
-  local 192.0.2.2 as ${BIRD_AS}; neighbor 192.0.2.1 as ${OUR_AS}; passive on;
+  local 192.0.2.2 as ${BIRD_AS}; neighbor 192.0.2.1 as ${OUR_AS}; connect delay time 0;
   ipv4 { import all; export none; };
 }
 protocol bgp gobgp from fast {
-  local 198.51.100.1 as ${BIRD_AS}; neighbor 198.51.100.2 as ${GOBGP_AS}; passive on;
+  local 198.51.100.1 as ${BIRD_AS}; neighbor 198.51.100.2 as ${GOBGP_AS}; connect delay time 0;
   ipv4 { import all; export none; };
 }`;
 }
@@ -125,6 +127,9 @@ function gobgpConfig(): string {
     peer-as = ${BIRD_AS}
   [neighbors.timers.config]
     connect-retry = 1
+    idle-hold-time-after-reset = 1
+  [neighbors.transport.config]
+    passive-mode = true
   [[neighbors.afi-safis]]
     [neighbors.afi-safis.config]
       afi-safi-name = "ipv4-unicast"
@@ -154,6 +159,8 @@ async function untilImported(
   return performance.now() - start;
 }
 
+const mib = (bytes: unknown): number => Number(bytes) / 1024 / 1024;
+
 function rssKiB(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(match?.[1] ?? Number.NaN);
@@ -174,6 +181,102 @@ async function buildLab(lab: Lab): Promise<{ ours: string; bird: string; gobgp: 
   return { ours, bird, gobgp };
 }
 
+interface Bird {
+  socket: string;
+}
+
+/**
+ * `birdc disable`, then (once both speakers take connections again) `enable`: ms from the moment BIRD
+ * reports the session Established until it holds `count` routes (the full-table transfer alone, without
+ * either side's reconnect timers).
+ */
+async function tableTransfer(
+  bird: Bird,
+  protocol: string,
+  count: number,
+  timeoutMs: number,
+): Promise<number> {
+  await birdc(bird.socket, `disable ${protocol}`);
+  await sleep(REENABLE_AFTER_MS);
+  await birdc(bird.socket, `enable ${protocol}`);
+  await waitFor(async () => (await imported(bird.socket, protocol)) >= 0, {
+    timeoutMs: SESSION_TIMEOUT_MS,
+    intervalMs: POLL_MS / 5,
+    what: `BIRD protocol ${protocol} Established again`,
+  });
+  return untilImported(bird.socket, protocol, count, timeoutMs);
+}
+
+interface OursResult {
+  announceMs: number;
+  transferMs: number;
+  withdrawMs: number;
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+}
+
+/** bgp-ts-lite: setRoutes(N) on an Established session, a full-table transfer, then setRoutes([]). */
+async function measureOurs(ns: string, bird: Bird, count: number, timeoutMs: number): Promise<OursResult> {
+  const agent = await BgpAgent.start(ns);
+  try {
+    await agent.call({ op: 'listen', host: '192.0.2.1', port: 179 });
+    const init = {
+      peerAddress: '192.0.2.2',
+      localAs: OUR_AS,
+      peerAs: BIRD_AS,
+      routerId: '192.0.2.1',
+      families: ['ipv4'],
+      passive: true,
+      idleHold: { minMs: 200, maxMs: 200 },
+    };
+    await agent.call({ op: 'session', id: 'bench', init });
+    await agent.call({ op: 'start', id: 'bench' });
+    await agent.waitEstablished('bench', { timeoutMs: SESSION_TIMEOUT_MS });
+    await untilImported(bird.socket, 'ours', 0, SESSION_TIMEOUT_MS);
+    const before = await agent.call({ op: 'memory' });
+    let start = performance.now();
+    await agent.call({ op: 'generate', id: 'bench', base: BASE, count });
+    await untilImported(bird.socket, 'ours', count, timeoutMs);
+    const announceMs = performance.now() - start;
+    const after = await agent.call({ op: 'memory' });
+    const transferMs = await tableTransfer(bird, 'ours', count, timeoutMs);
+    start = performance.now();
+    await agent.call({ op: 'routes', id: 'bench', routes: [] });
+    await untilImported(bird.socket, 'ours', 0, timeoutMs);
+    return { announceMs, transferMs, withdrawMs: performance.now() - start, before, after };
+  } finally {
+    await agent.kill();
+  }
+}
+
+/** gobgpd: `gobgp mrt inject global` of the same N routes, then a full-table transfer. */
+async function measureGobgp(
+  gobgpd: { socket: string; processes: { pid: number }[] },
+  bird: Bird,
+  mrt: string,
+  count: number,
+  timeoutMs: number,
+): Promise<{ announceMs: number; transferMs: number; rssKiB: number }> {
+  await untilImported(bird.socket, 'gobgp', 0, SESSION_TIMEOUT_MS);
+  const start = performance.now();
+  const argv = [
+    ...DELAY_EXIT,
+    'gobgp',
+    '--target',
+    `unix://${gobgpd.socket}`,
+    'mrt',
+    'inject',
+    'global',
+    mrt,
+  ];
+  const inject = run(argv, { timeoutMs });
+  await untilImported(bird.socket, 'gobgp', count, timeoutMs);
+  const announceMs = performance.now() - start;
+  await inject;
+  const transferMs = await tableTransfer(bird, 'gobgp', count, timeoutMs);
+  return { announceMs, transferMs, rssKiB: rssKiB(gobgpd.processes[0]?.pid ?? 0) };
+}
+
 /** Runs the comparison; returns the JSON lines' objects. Needs root (under CI=true it must run). */
 export async function announceBenchmarks(opts: AnnounceBenchOptions): Promise<BenchResult[]> {
   const skip = requireRoot('bench:bgp announce') ?? requireDaemons(['bird', 'gobgp']);
@@ -190,60 +293,30 @@ export async function announceBenchmarks(opts: AnnounceBenchOptions): Promise<Be
     const gobgpd = await startGobgp(lab, ns.gobgp, gobgpConfig());
     const mrt = join(lab.tempDir('mrt'), 'routes.mrt');
     writeMrt(mrt, count, '198.51.100.2', '198.51.100.2');
-    const agent = await BgpAgent.start(ns.ours);
-    const init = {
-      peerAddress: '192.0.2.2',
-      localAddress: '192.0.2.1',
-      localAs: OUR_AS,
-      peerAs: BIRD_AS,
-      routerId: '192.0.2.1',
-      families: ['ipv4'],
-      connectRetryTimeS: 1,
-    };
-    await agent.call({ op: 'session', id: 'bench', init });
-    await agent.call({ op: 'start', id: 'bench' });
-    await agent.waitEstablished('bench', { timeoutMs: SESSION_TIMEOUT_MS });
-    await untilImported(bird.socket, 'ours', 0, SESSION_TIMEOUT_MS);
-    await untilImported(bird.socket, 'gobgp', 0, SESSION_TIMEOUT_MS);
-    const rssBefore = Number((await agent.call({ op: 'memory' })).rss);
-
-    const oursStart = performance.now();
-    await agent.call({ op: 'generate', id: 'bench', base: BASE, count });
-    await untilImported(bird.socket, 'ours', count, timeoutMs);
-    const oursTotalMs = performance.now() - oursStart;
-    const rssAfter = Number((await agent.call({ op: 'memory' })).rss);
-    const withdrawStart = performance.now();
-    await agent.call({ op: 'routes', id: 'bench', routes: [] });
-    await untilImported(bird.socket, 'ours', 0, timeoutMs);
-    const withdrawMs = performance.now() - withdrawStart;
-    await agent.kill();
-
-    const gobgpStart = performance.now();
-    await run(['gobgp', '--target', `unix://${gobgpd.socket}`, 'mrt', 'inject', 'global', mrt], {
-      timeoutMs,
-    });
-    const injectMs = performance.now() - gobgpStart;
-    await untilImported(bird.socket, 'gobgp', count, timeoutMs);
-    const gobgpMs = performance.now() - gobgpStart;
-    const gobgpRss = rssKiB(gobgpd.processes[0]?.pid ?? 0);
-
-    const extra = { prefixes: count, daemon: 'BIRD 2.0.12', peer: 'gobgpd 3.10.0' };
+    const ours = await measureOurs(ns.ours, bird, count, timeoutMs);
+    const gobgp = await measureGobgp(gobgpd, bird, mrt, count, timeoutMs);
     const result = (metric: string, value: number, unit: string): BenchResult => ({
       bench: 'bgp',
       metric,
       value: Math.round(value * 100) / 100,
       unit,
-      ...extra,
+      prefixes: count,
+      daemon: 'BIRD 2.0.12',
+      peer: 'gobgpd 3.10.0',
     });
     return [
-      result('announce_to_bird_ours', oursTotalMs, 'ms'),
-      result('announce_to_bird_ours_rate', (count / oursTotalMs) * 1000, 'prefixes/s'),
-      result('withdraw_from_bird_ours', withdrawMs, 'ms'),
-      result('announce_to_bird_gobgp', gobgpMs, 'ms'),
-      result('announce_to_bird_ratio_ours_over_gobgp', oursTotalMs / gobgpMs, 'ratio'),
-      result('agent_rss_with_prefixes', rssAfter / 1024 / 1024, 'MiB'),
-      result('agent_rss_growth', (rssAfter - rssBefore) / 1024 / 1024, 'MiB'),
-      result('gobgpd_rss_with_prefixes', gobgpRss / 1024, 'MiB'),
+      result('announce_to_bird_ours', ours.announceMs, 'ms'),
+      result('announce_to_bird_ours_rate', (count / ours.announceMs) * 1000, 'prefixes/s'),
+      result('announce_to_bird_gobgp', gobgp.announceMs, 'ms'),
+      result('announce_to_bird_ratio_ours_over_gobgp', ours.announceMs / gobgp.announceMs, 'ratio'),
+      result('table_transfer_to_bird_ours', ours.transferMs, 'ms'),
+      result('table_transfer_to_bird_gobgp', gobgp.transferMs, 'ms'),
+      result('table_transfer_ratio_ours_over_gobgp', ours.transferMs / gobgp.transferMs, 'ratio'),
+      result('withdraw_from_bird_ours', ours.withdrawMs, 'ms'),
+      result('agent_rss_with_prefixes', mib(ours.after.rss), 'MiB'),
+      result('agent_rss_growth', mib(ours.after.rss) - mib(ours.before.rss), 'MiB'),
+      result('agent_heap_used_growth', mib(ours.after.heapUsed) - mib(ours.before.heapUsed), 'MiB'),
+      result('gobgpd_rss_with_prefixes', gobgp.rssKiB / 1024, 'MiB'),
     ];
   } finally {
     await lab.cleanup();

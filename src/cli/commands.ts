@@ -1,6 +1,7 @@
 /** Every subcommand `herald` offers, in the order `herald --help` lists them. */
 import type { Command } from './command.js';
+import { controllerCommand } from './controller.js';
 import { peerCheckCommand } from './peer-check.js';
 import { validateCommand } from './validate.js';
 
-export const COMMANDS: readonly Command[] = [validateCommand, peerCheckCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, peerCheckCommand, controllerCommand];

@@ -19,14 +19,19 @@ import { Lab, sleep } from '../../helpers/netns.js';
 import { BgpAgent } from './fixtures/agent.js';
 import {
   addSession,
+  addStandardSessions,
+  agentStarter,
   CHANGE_TIMEOUT_MS,
   freezePid,
+  gapWatcher,
   interopSkip,
   isNotification,
   LOCAL_AS,
-  LOCAL_PREF,
+  NEVER_UP_MS,
+  PAIR,
+  type PairName,
   PEER_AS,
-  ROUTE_ATTRS,
+  sessionOn,
   thawPid,
   UP_TIMEOUT_MS,
   waitFor,
@@ -36,14 +41,12 @@ import { buildTopology, type Topology } from './fixtures/topology.js';
 const skip = interopSkip('BIRD interop tests', ['bird']);
 
 /** Address pair per session on the direct link (see fixtures/topology.ts). */
-const PAIR = { s4: 0, ib: 1, as2: 2, bad: 3, gt: 4, gr: 5, bf: 6, sd: 7, ht: 8, gt2: 9 } as const;
 const BFD_MS = 300;
 /** How long sessions that must never come up are watched: several connect timeouts and hold times. */
-const NEVER_UP_MS = 12_000;
 
 function birdConfig(t: Topology): string {
-  const p = (name: keyof typeof PAIR) => t.pair(PAIR[name]);
-  const ebgp = (name: keyof typeof PAIR, extra: string) =>
+  const p = (name: PairName) => t.pair(PAIR[name]);
+  const ebgp = (name: PairName, extra: string) =>
     `protocol bgp ${name} from fast {
   local ${p(name).peer} as ${PEER_AS}; neighbor ${p(name).ours} as ${LOCAL_AS}; passive on; hold time 9;
   ${extra}
@@ -114,77 +117,22 @@ describe.skipIf(skip !== undefined)('bgp-ts-lite with BIRD 2', () => {
       timeoutMs: UP_TIMEOUT_MS,
       what: `BIRD protocol ${name} Established`,
     });
-  const startAgent = async (): Promise<BgpAgent> => {
-    const agent = await BgpAgent.start(t.ours);
-    agents.push(agent);
-    return agent;
-  };
-  const session = (name: keyof typeof PAIR, extra: Record<string, unknown> = {}) => ({
-    peerAddress: t.pair(PAIR[name]).peer,
-    localAddress: t.pair(PAIR[name]).ours,
-    routerId: t.pair(0).ours,
-    peerAs: PEER_AS,
-    families: ['ipv4'],
-    ...extra,
-  });
+  const startAgent = agentStarter(agents, () => t.ours);
+  const session = (name: PairName, extra: Record<string, unknown> = {}) => sessionOn(t, name, extra);
 
   beforeAll(async () => {
     await lab.removeStale();
-    t = await buildTopology(lab, { base: 0, v6Prefix: '2001:db8:b1::', pairs: 10 });
+    t = await buildTopology(lab, { base: 0, v6Prefix: '2001:db8:b1::', pairs: 11 });
     bird = await startBird(lab, t.peer, t.pair(0).peer, birdConfig(t));
     a = await startAgent();
     await a.call({ op: 'listen', host: '::', port: 179 });
-    const withAttrs = (prefix: string) => ({ prefix, ...ROUTE_ATTRS });
-    await addSession(
-      a,
-      's4',
-      session('s4', {
-        md5Password: 'hib-md5-v4',
-        holdTimeS: 3,
-        families: ['ipv4', 'ipv6'],
-        nextHopIpv6: t.v6.ours,
-      }),
-      [withAttrs('203.0.113.0/28'), withAttrs('2001:db8:b1:4::/64')],
-    );
-    await addSession(
-      a,
-      's6',
-      {
-        peerAddress: t.v6.peer,
-        routerId: t.pair(0).ours,
-        peerAs: PEER_AS,
-        families: ['ipv6'],
-        passive: true,
-        md5Password: 'hib-md5-v6',
-      },
-      [withAttrs('2001:db8:b1:6::/64')],
-    );
-    await addSession(a, 'ib', session('ib', { peerAs: LOCAL_AS }), [
-      { ...withAttrs('203.0.113.16/28'), localPref: LOCAL_PREF },
-    ]);
+    await addStandardSessions(a, t, { md5: { v4: 'hib-md5-v4', v6: 'hib-md5-v6' }, ibgp: 'our-as' });
     await addSession(a, 'as2', session('as2', { localAs: 65001, peerAs: 65002 }), [
       { prefix: '203.0.113.32/28' },
     ]);
-    await addSession(a, 'bad', session('bad', { md5Password: 'a-wrong-key' }), [
-      { prefix: '203.0.113.48/28' },
-    ]);
-    const far = { routerId: t.pair(0).ours, peerAs: PEER_AS, families: ['ipv4'] };
-    await addSession(
-      a,
-      'mh',
-      { ...far, peerAddress: t.far.peer, localAddress: t.far.ours, ebgpMultihop: 2 },
-      [{ prefix: '203.0.113.64/28' }],
-    );
-    await addSession(
-      a,
-      'mh1',
-      { ...far, peerAddress: t.far.peer2, localAddress: t.far.ours2, ebgpMultihop: 1 },
-      [{ prefix: '203.0.113.80/28' }],
-    );
     await addSession(a, 'gt', session('gt', { ttlSecurityHops: 1 }), [{ prefix: '203.0.113.96/28' }]);
     await addSession(a, 'gt2', session('gt2'), [{ prefix: '203.0.113.208/28' }]);
     await addSession(a, 'bf', session('bf'), [{ prefix: '203.0.113.144/28' }]);
-    await addSession(a, 'sd', session('sd'), [{ prefix: '203.0.113.160/28' }]);
     await a.call({
       op: 'bfd',
       id: 'b',
@@ -367,14 +315,9 @@ describe.skipIf(skip !== undefined)('bgp-ts-lite with BIRD 2', () => {
       /203\.0\.113\.112\/28[\s\S]*203\.0\.113\.128\/28|203\.0\.113\.128\/28[\s\S]*203\.0\.113\.112\/28/,
     );
 
-    let gaps = 0;
-    let polling = true;
-    const poller = (async () => {
-      while (polling) {
-        if (!(await show('show route for 203.0.113.112/28')).includes('203.0.113.112/28')) gaps++;
-        await sleep(100);
-      }
-    })();
+    const watcher = gapWatcher(async () =>
+      (await show('show route for 203.0.113.112/28')).includes('203.0.113.112/28'),
+    );
     const g2 = await startAgent();
     await addSession(g2, 'gr', { ...gr, gracefulRestart: { restartTimeS: 30, restarted: true } }, [
       { prefix: '203.0.113.112/28' },
@@ -384,9 +327,7 @@ describe.skipIf(skip !== undefined)('bgp-ts-lite with BIRD 2', () => {
       timeoutMs: CHANGE_TIMEOUT_MS,
       what: 'BIRD to flush the stale route after our End-of-RIB',
     });
-    polling = false;
-    await poller;
-    expect(gaps).toBe(0);
+    expect(await watcher.stop()).toBe(0);
     const recovered = await protocol('gr');
     expect(recovered).not.toContain('Neighbor graceful restart active');
     expect(recovered).toMatch(/Restart time: 30\s+Restart recovery/);

@@ -21,14 +21,19 @@ import { Lab, sleep } from '../../helpers/netns.js';
 import { BgpAgent } from './fixtures/agent.js';
 import {
   addSession,
+  addStandardSessions,
+  agentStarter,
   CHANGE_TIMEOUT_MS,
-  freezePid,
+  expectFrozenDaemonDropped,
   interopSkip,
   isNotification,
   LOCAL_AS,
   LOCAL_PREF,
+  NEVER_UP_MS,
+  PAIR,
+  type PairName,
   PEER_AS,
-  ROUTE_ATTRS,
+  sessionOn,
   thawPid,
   UP_TIMEOUT_MS,
   waitFor,
@@ -36,9 +41,6 @@ import {
 import { buildTopology, type Topology } from './fixtures/topology.js';
 
 const skip = interopSkip('ExaBGP interop tests', ['exabgp']);
-
-const PAIR = { s4: 0, ib: 1, as2: 2, bad: 3, rr: 4, sd: 5, ht: 6 } as const;
-const NEVER_UP_MS = 12_000;
 
 /** One JSON message of ExaBGP's API (the fields the tests read). */
 interface ExaMessage {
@@ -63,11 +65,15 @@ interface ExaMessage {
  * and a NOTIFICATION's raw data bytes (a shutdown communication's length octet) inside the `reason`
  * string. Both are repaired before parsing.
  */
+const FIRST_PRINTABLE = 0x20;
+
 function repairJson(line: string): string {
-  const escaped = line.replace(
-    /[\u0000-\u001f]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  const escaped = [...line]
+    .map((c) => {
+      const code = c.charCodeAt(0);
+      return code < FIRST_PRINTABLE ? `\\u${code.toString(16).padStart(4, '0')}` : c;
+    })
+    .join('');
   return escaped.replace(/""([\w -]+)""/g, '"$1"');
 }
 
@@ -91,7 +97,7 @@ function neighborConfig(peer: string, local: string, lines: string[]): string {
 }
 
 function exabgpConfig(t: Topology): string {
-  const p = (name: keyof typeof PAIR) => t.pair(PAIR[name]);
+  const p = (name: PairName) => t.pair(PAIR[name]);
   const ebgp = [
     `router-id ${t.pair(0).peer};`,
     `local-as ${PEER_AS};`,
@@ -152,73 +158,18 @@ describe.skipIf(skip !== undefined)('bgp-ts-lite with ExaBGP 4.2', () => {
         list.some((n) => n.nlri === nlri),
       ),
     );
-  const startAgent = async (): Promise<BgpAgent> => {
-    const agent = await BgpAgent.start(t.ours);
-    agents.push(agent);
-    return agent;
-  };
-  const session = (name: keyof typeof PAIR, extra: Record<string, unknown> = {}) => ({
-    peerAddress: t.pair(PAIR[name]).peer,
-    localAddress: t.pair(PAIR[name]).ours,
-    routerId: t.pair(0).ours,
-    peerAs: PEER_AS,
-    families: ['ipv4'],
-    ...extra,
-  });
+  const startAgent = agentStarter(agents, () => t.ours);
+  const session = (name: PairName, extra: Record<string, unknown> = {}) => sessionOn(t, name, extra);
 
   beforeAll(async () => {
     await lab.removeStale();
-    t = await buildTopology(lab, { base: 192, v6Prefix: '2001:db8:e1::', pairs: 7 });
+    t = await buildTopology(lab, { base: 192, v6Prefix: '2001:db8:e1::', pairs: 11 });
     exa = await startExaBgp(lab, t.peer, { bind: '0.0.0.0 ::', neighbors: exabgpConfig(t) });
     a = await startAgent();
     await a.call({ op: 'listen', host: '::', port: 179 });
-    const withAttrs = (prefix: string) => ({ prefix, ...ROUTE_ATTRS });
-    await addSession(
-      a,
-      's4',
-      session('s4', {
-        md5Password: 'hie-md5-v4',
-        holdTimeS: 3,
-        families: ['ipv4', 'ipv6'],
-        nextHopIpv6: t.v6.ours,
-      }),
-      [withAttrs('203.0.113.0/28'), withAttrs('2001:db8:e1:4::/64')],
-    );
-    await addSession(
-      a,
-      's6',
-      {
-        peerAddress: t.v6.peer,
-        routerId: t.pair(0).ours,
-        peerAs: PEER_AS,
-        families: ['ipv6'],
-        passive: true,
-        md5Password: 'hie-md5-v6',
-      },
-      [withAttrs('2001:db8:e1:6::/64')],
-    );
-    await addSession(a, 'ib', session('ib', { peerAs: LOCAL_AS }), [
-      { ...withAttrs('203.0.113.16/28'), localPref: LOCAL_PREF },
-    ]);
+    await addStandardSessions(a, t, { md5: { v4: 'hie-md5-v4', v6: 'hie-md5-v6' }, ibgp: 'our-as' });
     await addSession(a, 'as2', session('as2', { peerAs: 65003 }), [{ prefix: '203.0.113.32/28' }]);
-    await addSession(a, 'bad', session('bad', { md5Password: 'a-wrong-key' }), [
-      { prefix: '203.0.113.48/28' },
-    ]);
-    const far = { routerId: t.pair(0).ours, peerAs: PEER_AS, families: ['ipv4'] };
-    await addSession(
-      a,
-      'mh',
-      { ...far, peerAddress: t.far.peer, localAddress: t.far.ours, ebgpMultihop: 2 },
-      [{ prefix: '203.0.113.64/28' }],
-    );
-    await addSession(
-      a,
-      'mh1',
-      { ...far, peerAddress: t.far.peer2, localAddress: t.far.ours2, ebgpMultihop: 1 },
-      [{ prefix: '203.0.113.80/28' }],
-    );
     await addSession(a, 'rr', session('rr'), [{ prefix: '203.0.113.96/28' }]);
-    await addSession(a, 'sd', session('sd'), [{ prefix: '203.0.113.160/28' }]);
     sessionsStartedAt = Date.now();
     for (const id of ['s4', 's6', 'ib', 'as2', 'mh', 'rr', 'sd'])
       await a.waitEstablished(id, { timeoutMs: UP_TIMEOUT_MS });
@@ -414,24 +365,8 @@ describe.skipIf(skip !== undefined)('bgp-ts-lite with ExaBGP 4.2', () => {
   });
 
   it('hold timer: a frozen ExaBGP is dropped with HoldTimer_Expires and NOTIFICATION code 4', async () => {
-    const start = a.lines.length;
     const proc = exa.processes[0];
     if (proc === undefined) throw new Error('no ExaBGP process');
-    freezePid(proc.pid);
-    try {
-      const dropped = await a.waitEvent(
-        's4',
-        'hold timer expiry',
-        (l) => l.event === 'state' && l.from === 'Established',
-        { timeoutMs: CHANGE_TIMEOUT_MS, from: start },
-      );
-      expect(dropped.reason).toBe('hold-timer-expired');
-      await a.waitEvent('s4', 'NOTIFICATION sent', isNotification('sent', 4, 0), {
-        timeoutMs: CHANGE_TIMEOUT_MS,
-        from: start,
-      });
-    } finally {
-      thawPid(proc.pid);
-    }
+    await expectFrozenDaemonDropped(a, proc.pid);
   });
 });

@@ -19,14 +19,19 @@ import { Lab, run, sleep } from '../../helpers/netns.js';
 import { BgpAgent } from './fixtures/agent.js';
 import {
   addSession,
+  addStandardSessions,
+  agentStarter,
   CHANGE_TIMEOUT_MS,
-  freezePid,
+  expectFrozenDaemonDropped,
+  gapWatcher,
   interopSkip,
   isNotification,
   LOCAL_AS,
-  LOCAL_PREF,
+  NEVER_UP_MS,
+  PAIR,
+  type PairName,
   PEER_AS,
-  ROUTE_ATTRS,
+  sessionOn,
   thawPid,
   UP_TIMEOUT_MS,
   waitFor,
@@ -35,9 +40,7 @@ import { buildTopology, type Topology } from './fixtures/topology.js';
 
 const skip = interopSkip('FRR interop tests', ['frr']);
 
-const PAIR = { s4: 0, ib: 1, as2: 2, bad: 3, gt: 4, gr: 5, bf: 6, sd: 7, ht: 8 } as const;
 const BFD_MS = 300;
-const NEVER_UP_MS = 12_000;
 
 type Neighbor = Record<string, unknown> & {
   bgpState: string;
@@ -56,7 +59,7 @@ interface PathView {
 }
 
 function bgpdConfig(t: Topology): string {
-  const p = (name: keyof typeof PAIR) => t.pair(PAIR[name]).ours;
+  const p = (name: PairName) => t.pair(PAIR[name]).ours;
   const lines = [
     `router bgp ${PEER_AS}`,
     ` bgp router-id ${t.pair(0).peer}`,
@@ -86,7 +89,8 @@ function bgpdConfig(t: Topology): string {
   neighbor(p('ht'), LOCAL_AS, 'passive', 'timers 1 3');
   neighbor(t.far.ours, LOCAL_AS, 'ebgp-multihop 2', 'passive');
   neighbor(t.far.ours2, LOCAL_AS, 'ebgp-multihop 2', 'passive');
-  const v4 = [...Object.keys(PAIR).map((k) => p(k as keyof typeof PAIR)), t.far.ours, t.far.ours2];
+  const names: PairName[] = ['s4', 'ib', 'as2', 'bad', 'gt', 'gr', 'bf', 'sd', 'ht'];
+  const v4 = [...names.map(p), t.far.ours, t.far.ours2];
   lines.push(' address-family ipv4 unicast', '  network 203.0.113.240/28');
   for (const address of v4) lines.push(`  neighbor ${address} activate`);
   lines.push(' exit-address-family', ' address-family ipv6 unicast');
@@ -131,75 +135,20 @@ describe.skipIf(skip !== undefined)('bgp-ts-lite with FRR 8.4', () => {
       timeoutMs: UP_TIMEOUT_MS,
       what: `FRR neighbor ${address} Established`,
     });
-  const startAgent = async (): Promise<BgpAgent> => {
-    const agent = await BgpAgent.start(t.ours);
-    agents.push(agent);
-    return agent;
-  };
-  const session = (name: keyof typeof PAIR, extra: Record<string, unknown> = {}) => ({
-    peerAddress: t.pair(PAIR[name]).peer,
-    localAddress: t.pair(PAIR[name]).ours,
-    routerId: t.pair(0).ours,
-    peerAs: PEER_AS,
-    families: ['ipv4'],
-    ...extra,
-  });
+  const startAgent = agentStarter(agents, () => t.ours);
+  const session = (name: PairName, extra: Record<string, unknown> = {}) => sessionOn(t, name, extra);
 
   beforeAll(async () => {
     await lab.removeStale();
-    t = await buildTopology(lab, { base: 64, v6Prefix: '2001:db8:f1::', pairs: 9 });
+    t = await buildTopology(lab, { base: 64, v6Prefix: '2001:db8:f1::', pairs: 11 });
     // bgpd asks bfdd for the session of `neighbor X bfd` (FRR's default timers: 300 ms x 3).
     frr = await startFrr(lab, t.peer, { bgpd: bgpdConfig(t), bfdd: '' });
     a = await startAgent();
     await a.call({ op: 'listen', host: '::', port: 179 });
-    const withAttrs = (prefix: string) => ({ prefix, ...ROUTE_ATTRS });
-    await addSession(
-      a,
-      's4',
-      session('s4', {
-        md5Password: 'hif-md5-v4',
-        holdTimeS: 3,
-        families: ['ipv4', 'ipv6'],
-        nextHopIpv6: t.v6.ours,
-      }),
-      [withAttrs('203.0.113.0/28'), withAttrs('2001:db8:f1:4::/64')],
-    );
-    await addSession(
-      a,
-      's6',
-      {
-        peerAddress: t.v6.peer,
-        routerId: t.pair(0).ours,
-        peerAs: PEER_AS,
-        families: ['ipv6'],
-        passive: true,
-        md5Password: 'hif-md5-v6',
-      },
-      [withAttrs('2001:db8:f1:6::/64')],
-    );
-    await addSession(a, 'ib', session('ib', { localAs: PEER_AS }), [
-      { ...withAttrs('203.0.113.16/28'), localPref: LOCAL_PREF },
-    ]);
+    await addStandardSessions(a, t, { md5: { v4: 'hif-md5-v4', v6: 'hif-md5-v6' }, ibgp: 'their-as' });
     await addSession(a, 'as2', session('as2', { peerAs: 65003 }), [{ prefix: '203.0.113.32/28' }]);
-    await addSession(a, 'bad', session('bad', { md5Password: 'a-wrong-key' }), [
-      { prefix: '203.0.113.48/28' },
-    ]);
-    const far = { routerId: t.pair(0).ours, peerAs: PEER_AS, families: ['ipv4'] };
-    await addSession(
-      a,
-      'mh',
-      { ...far, peerAddress: t.far.peer, localAddress: t.far.ours, ebgpMultihop: 2 },
-      [{ prefix: '203.0.113.64/28' }],
-    );
-    await addSession(
-      a,
-      'mh1',
-      { ...far, peerAddress: t.far.peer2, localAddress: t.far.ours2, ebgpMultihop: 1 },
-      [{ prefix: '203.0.113.80/28' }],
-    );
     await addSession(a, 'gt', session('gt', { ttlSecurityHops: 1 }), [{ prefix: '203.0.113.96/28' }]);
     await addSession(a, 'bf', session('bf'), [{ prefix: '203.0.113.144/28' }]);
-    await addSession(a, 'sd', session('sd'), [{ prefix: '203.0.113.160/28' }]);
     const bf = t.pair(PAIR.bf);
     const timers = { desiredMinTxUs: BFD_MS * 1000, requiredMinRxUs: BFD_MS * 1000, detectMult: 3 };
     await a.call({ op: 'bfd', id: 'b', options: { peerAddress: bf.peer, localAddress: bf.ours, ...timers } });
@@ -405,14 +354,7 @@ describe.skipIf(skip !== undefined)('bgp-ts-lite with FRR 8.4', () => {
     const restarting = await neighbor(t.pair(PAIR.gr).ours);
     expect(restarting.gracefulRestartInfo).toMatchObject({ timers: { receivedRestartTimer: 30 } });
 
-    let gaps = 0;
-    let polling = true;
-    const poller = (async () => {
-      while (polling) {
-        if ((await paths('203.0.113.112/28')).length === 0) gaps++;
-        await sleep(100);
-      }
-    })();
+    const watcher = gapWatcher(async () => (await paths('203.0.113.112/28')).length > 0);
     const g2 = await startAgent();
     await addSession(g2, 'gr', { ...gr, gracefulRestart: { restartTimeS: 30, restarted: true } }, [
       { prefix: '203.0.113.112/28' },
@@ -422,9 +364,7 @@ describe.skipIf(skip !== undefined)('bgp-ts-lite with FRR 8.4', () => {
       timeoutMs: CHANGE_TIMEOUT_MS,
       what: 'FRR to remove the stale route after our End-of-RIB',
     });
-    polling = false;
-    await poller;
-    expect(gaps).toBe(0);
+    expect(await watcher.stop()).toBe(0);
     const [kept] = await paths('203.0.113.112/28');
     expect(kept?.stale).toBeUndefined();
     expect((await neighbor(t.pair(PAIR.gr).ours)).gracefulRestartInfo).toMatchObject({
@@ -495,24 +435,8 @@ describe.skipIf(skip !== undefined)('bgp-ts-lite with FRR 8.4', () => {
   });
 
   it('hold timer: a frozen bgpd is dropped with HoldTimer_Expires and NOTIFICATION code 4', async () => {
-    const from = a.lines.length;
     const bgpd = frr.processes.find((proc) => proc.argv[0]?.endsWith('/bgpd'));
     if (bgpd === undefined) throw new Error('no bgpd process');
-    freezePid(bgpd.pid);
-    try {
-      const dropped = await a.waitEvent(
-        's4',
-        'hold timer expiry',
-        (l) => l.event === 'state' && l.from === 'Established',
-        { timeoutMs: CHANGE_TIMEOUT_MS, from },
-      );
-      expect(dropped.reason).toBe('hold-timer-expired');
-      await a.waitEvent('s4', 'NOTIFICATION sent', isNotification('sent', 4, 0), {
-        timeoutMs: CHANGE_TIMEOUT_MS,
-        from,
-      });
-    } finally {
-      thawPid(bgpd.pid);
-    }
+    await expectFrozenDaemonDropped(a, bgpd.pid);
   });
 });

@@ -18,14 +18,20 @@ import { Lab, run, sleep } from '../../helpers/netns.js';
 import { BgpAgent } from './fixtures/agent.js';
 import {
   addSession,
+  addStandardSessions,
+  agentStarter,
   CHANGE_TIMEOUT_MS,
-  freezePid,
+  expectFrozenDaemonDropped,
+  gapWatcher,
   interopSkip,
   isNotification,
   LOCAL_AS,
   LOCAL_PREF,
+  NEVER_UP_MS,
+  PAIR,
+  type PairName,
   PEER_AS,
-  ROUTE_ATTRS,
+  sessionOn,
   thawPid,
   UP_TIMEOUT_MS,
   waitFor,
@@ -34,8 +40,6 @@ import { buildTopology, type Topology } from './fixtures/topology.js';
 
 const skip = interopSkip('gobgp interop tests', ['gobgp']);
 
-const PAIR = { s4: 0, ib: 1, bad: 2, gt: 3, gr: 4, sd: 5, ht: 6 } as const;
-const NEVER_UP_MS = 12_000;
 /** gobgp's JSON for session_state (apipb.PeerState.SessionState). */
 const ESTABLISHED = 6;
 const community = (text: string): number => {
@@ -98,7 +102,7 @@ function neighborToml(address: string, peerAs: number, o: NeighborOptions = {}):
 }
 
 function gobgpdConfig(t: Topology): string {
-  const p = (name: keyof typeof PAIR) => t.pair(PAIR[name]).ours;
+  const p = (name: PairName) => t.pair(PAIR[name]).ours;
   const multihop = '  [neighbors.ebgp-multihop.config]\n    enabled = true\n    multihop-ttl = 2';
   return [
     '[global.config]',
@@ -145,73 +149,18 @@ describe.skipIf(skip !== undefined)('bgp-ts-lite with gobgpd 3', () => {
   const attr = (path: RibPath | undefined, type: number): Attr | undefined =>
     path?.attrs.find((x) => x.type === type);
   const cli = (...args: string[]) => run(['gobgp', '--target', `unix://${daemon.socket}`, ...args]);
-  const startAgent = async (): Promise<BgpAgent> => {
-    const agent = await BgpAgent.start(t.ours);
-    agents.push(agent);
-    return agent;
-  };
-  const session = (name: keyof typeof PAIR, extra: Record<string, unknown> = {}) => ({
-    peerAddress: t.pair(PAIR[name]).peer,
-    localAddress: t.pair(PAIR[name]).ours,
-    routerId: t.pair(0).ours,
-    peerAs: PEER_AS,
-    families: ['ipv4'],
-    ...extra,
-  });
+  const startAgent = agentStarter(agents, () => t.ours);
+  const session = (name: PairName, extra: Record<string, unknown> = {}) => sessionOn(t, name, extra);
 
   beforeAll(async () => {
     await lab.removeStale();
-    t = await buildTopology(lab, { base: 128, v6Prefix: '2001:db8:9b::', pairs: 7 });
+    t = await buildTopology(lab, { base: 128, v6Prefix: '2001:db8:9b::', pairs: 11 });
     daemon = await startGobgp(lab, t.peer, gobgpdConfig(t));
     await gobgp(daemon.socket, ['global', 'rib', 'add', '203.0.113.240/28', '-a', 'ipv4']);
     a = await startAgent();
     await a.call({ op: 'listen', host: '::', port: 179 });
-    const withAttrs = (prefix: string) => ({ prefix, ...ROUTE_ATTRS });
-    await addSession(
-      a,
-      's4',
-      session('s4', {
-        md5Password: 'hig-md5-v4',
-        holdTimeS: 3,
-        families: ['ipv4', 'ipv6'],
-        nextHopIpv6: t.v6.ours,
-      }),
-      [withAttrs('203.0.113.0/28'), withAttrs('2001:db8:9b:4::/64')],
-    );
-    await addSession(
-      a,
-      's6',
-      {
-        peerAddress: t.v6.peer,
-        routerId: t.pair(0).ours,
-        peerAs: PEER_AS,
-        families: ['ipv6'],
-        passive: true,
-        md5Password: 'hig-md5-v6',
-      },
-      [withAttrs('2001:db8:9b:6::/64')],
-    );
-    await addSession(a, 'ib', session('ib', { localAs: PEER_AS }), [
-      { ...withAttrs('203.0.113.16/28'), localPref: LOCAL_PREF },
-    ]);
-    await addSession(a, 'bad', session('bad', { md5Password: 'a-wrong-key' }), [
-      { prefix: '203.0.113.48/28' },
-    ]);
-    const far = { routerId: t.pair(0).ours, peerAs: PEER_AS, families: ['ipv4'] };
-    await addSession(
-      a,
-      'mh',
-      { ...far, peerAddress: t.far.peer, localAddress: t.far.ours, ebgpMultihop: 2 },
-      [{ prefix: '203.0.113.64/28' }],
-    );
-    await addSession(
-      a,
-      'mh1',
-      { ...far, peerAddress: t.far.peer2, localAddress: t.far.ours2, ebgpMultihop: 1 },
-      [{ prefix: '203.0.113.80/28' }],
-    );
+    await addStandardSessions(a, t, { md5: { v4: 'hig-md5-v4', v6: 'hig-md5-v6' }, ibgp: 'their-as' });
     await addSession(a, 'gt', session('gt', { ttlSecurityHops: 1 }), [{ prefix: '203.0.113.96/28' }]);
-    await addSession(a, 'sd', session('sd'), [{ prefix: '203.0.113.160/28' }]);
     sessionsStartedAt = Date.now();
     for (const id of ['s4', 's6', 'ib', 'mh', 'gt', 'sd'])
       await a.waitEstablished(id, { timeoutMs: UP_TIMEOUT_MS });
@@ -361,14 +310,7 @@ describe.skipIf(skip !== undefined)('bgp-ts-lite with gobgpd 3', () => {
       new RegExp(`peer graceful restart.*Key=${t.pair(PAIR.gr).ours.replace(/\./g, '\\.')}`),
     );
 
-    let gaps = 0;
-    let polling = true;
-    const poller = (async () => {
-      while (polling) {
-        if ((await rib('ipv4'))['203.0.113.112/28'] === undefined) gaps++;
-        await sleep(100);
-      }
-    })();
+    const watcher = gapWatcher(async () => (await rib('ipv4'))['203.0.113.112/28'] !== undefined);
     const g2 = await startAgent();
     await addSession(g2, 'gr', { ...gr, gracefulRestart: { restartTimeS: 30, restarted: true } }, [
       { prefix: '203.0.113.112/28' },
@@ -378,9 +320,7 @@ describe.skipIf(skip !== undefined)('bgp-ts-lite with gobgpd 3', () => {
       timeoutMs: CHANGE_TIMEOUT_MS,
       what: 'gobgp to remove the stale route after our End-of-RIB',
     });
-    polling = false;
-    await poller;
-    expect(gaps).toBe(0);
+    expect(await watcher.stop()).toBe(0);
     expect((await rib('ipv4'))['203.0.113.112/28']?.[0]?.stale).toBe(false);
     await g2.kill();
   });
@@ -407,24 +347,8 @@ describe.skipIf(skip !== undefined)('bgp-ts-lite with gobgpd 3', () => {
   });
 
   it('hold timer: a frozen gobgpd is dropped with HoldTimer_Expires and NOTIFICATION code 4', async () => {
-    const from = a.lines.length;
     const proc = daemon.processes[0];
     if (proc === undefined) throw new Error('no gobgpd process');
-    freezePid(proc.pid);
-    try {
-      const dropped = await a.waitEvent(
-        's4',
-        'hold timer expiry',
-        (l) => l.event === 'state' && l.from === 'Established',
-        { timeoutMs: CHANGE_TIMEOUT_MS, from },
-      );
-      expect(dropped.reason).toBe('hold-timer-expired');
-      await a.waitEvent('s4', 'NOTIFICATION sent', isNotification('sent', 4, 0), {
-        timeoutMs: CHANGE_TIMEOUT_MS,
-        from,
-      });
-    } finally {
-      thawPid(proc.pid);
-    }
+    await expectFrozenDaemonDropped(a, proc.pid);
   });
 });
