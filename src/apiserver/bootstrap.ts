@@ -11,10 +11,23 @@ import { create, replace } from './rest/write.js';
 import { reserveService } from './strategies/service.js';
 import { clone, jsonEqual, meta, metaString, type JsonObject, type ResourceDef } from './types.js';
 
-export const STANDARD_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'metallb-system'];
+export const STANDARD_NAMESPACES: readonly string[] = [
+  'default',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+  'metallb-system',
+];
 
 function internalScope(def: ResourceDef, name?: string): Scope {
-  return { def, namespace: undefined, ...(name !== undefined ? { name } : {}), dryRun: false, fieldValidation: 'Ignore', warnings: [] };
+  return {
+    def,
+    namespace: undefined,
+    ...(name !== undefined ? { name } : {}),
+    dryRun: false,
+    fieldValidation: 'Ignore',
+    warnings: [],
+  };
 }
 
 function upsertCrd(engine: Engine, crd: JsonObject): void {
@@ -37,7 +50,8 @@ export function bootstrap(engine: Engine, crds: readonly JsonObject[]): void {
   for (const crd of metallbFallbackCrds(present)) upsertCrd(engine, crd);
   const nsDef = engine.registry.lookup('', 'v1', 'namespaces')!;
   for (const ns of STANDARD_NAMESPACES) {
-    if (!engine.store.has('/namespaces', '', ns)) create(engine, internalScope(nsDef), { metadata: { name: ns } });
+    if (!engine.store.has('/namespaces', '', ns))
+      create(engine, internalScope(nsDef), { metadata: { name: ns } });
   }
   for (const svc of engine.store.list('/services')) reserveService(svc, engine.allocators);
 }

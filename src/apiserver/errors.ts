@@ -103,7 +103,11 @@ export function alreadyExists(def: Res, name: string): ApiError {
   );
 }
 
-export function conflict(def: Res, name: string, why = 'the object has been modified; please apply your changes to the latest version and try again'): ApiError {
+export function conflict(
+  def: Res,
+  name: string,
+  why = 'the object has been modified; please apply your changes to the latest version and try again',
+): ApiError {
   return new ApiError(
     'Conflict',
     `Operation cannot be fulfilled on ${qualifiedResource(def)} "${name}": ${why}`,
@@ -113,7 +117,14 @@ export function conflict(def: Res, name: string, why = 'the object has been modi
 
 /** A field error in the validation.field.Error form: "spec.ports[0].port: Invalid value: 0: reason". */
 export interface FieldError {
-  readonly type: 'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueDuplicate' | 'FieldValueNotSupported' | 'FieldValueForbidden' | 'FieldValueTypeInvalid' | 'FieldValueTooLong';
+  readonly type:
+    | 'FieldValueInvalid'
+    | 'FieldValueRequired'
+    | 'FieldValueDuplicate'
+    | 'FieldValueNotSupported'
+    | 'FieldValueForbidden'
+    | 'FieldValueTypeInvalid'
+    | 'FieldValueTooLong';
   readonly field: string;
   readonly value?: unknown;
   readonly detail: string;
@@ -137,12 +148,19 @@ function formatValue(v: unknown): string {
 
 export function fieldErrorText(e: FieldError): string {
   const head = FIELD_TYPE_TEXT[e.type];
-  const withValue = e.type === 'FieldValueRequired' || e.type === 'FieldValueForbidden' ? head : `${head}: ${formatValue(e.value)}`;
+  const withValue =
+    e.type === 'FieldValueRequired' || e.type === 'FieldValueForbidden'
+      ? head
+      : `${head}: ${formatValue(e.value)}`;
   return e.detail ? `${withValue}: ${e.detail}` : withValue;
 }
 
 /** `Service "x" is invalid: [a: ..., b: ...]` with one cause per field error. */
-export function invalid(def: Pick<ResourceDef, 'group' | 'kind'>, name: string, errors: readonly FieldError[]): ApiError {
+export function invalid(
+  def: Pick<ResourceDef, 'group' | 'kind'>,
+  name: string,
+  errors: readonly FieldError[],
+): ApiError {
   const parts = errors.map((e) => `${e.field}: ${fieldErrorText(e)}`);
   const summary = parts.length === 1 ? parts[0]! : `[${parts.join(', ')}]`;
   const qualified = def.group ? `${def.kind}.${def.group}` : def.kind;
@@ -159,7 +177,10 @@ export function badRequest(message: string): ApiError {
 }
 
 export function methodNotAllowed(method: string): ApiError {
-  return new ApiError('MethodNotAllowed', `the server does not allow this method on the requested resource (${method})`);
+  return new ApiError(
+    'MethodNotAllowed',
+    `the server does not allow this method on the requested resource (${method})`,
+  );
 }
 
 export function expired(message: string): ApiError {
@@ -174,5 +195,9 @@ export function unsupportedMediaType(_contentType: string, accepted: readonly st
 }
 
 export function forbidden(def: Res, name: string, why: string): ApiError {
-  return new ApiError('Forbidden', `${qualifiedResource(def)} "${name}" is forbidden: ${why}`, details(def, name));
+  return new ApiError(
+    'Forbidden',
+    `${qualifiedResource(def)} "${name}" is forbidden: ${why}`,
+    details(def, name),
+  );
 }

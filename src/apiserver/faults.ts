@@ -31,7 +31,16 @@ const REASON_BY_CODE: Readonly<Record<number, StatusReason>> = {
   504: 'Timeout',
 };
 
-const VERBS: readonly Verb[] = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
+const VERBS: readonly Verb[] = [
+  'get',
+  'list',
+  'watch',
+  'create',
+  'update',
+  'patch',
+  'delete',
+  'deletecollection',
+];
 
 export class FaultError extends Error {
   override readonly name = 'FaultError';
@@ -39,9 +48,18 @@ export class FaultError extends Error {
 
 /** Checks raw settings (e.g. from JSON) and returns them typed; throws FaultError naming the field. */
 export function parseFaultSettings(raw: unknown): FaultSettings {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new FaultError('fault settings must be a JSON object');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new FaultError('fault settings must be a JSON object');
   const r = raw as Record<string, unknown>;
-  const known = new Set(['delayMs', 'failRate', 'failNext', 'failCode', 'dropWatchesAfterMs', 'verbs', 'resources']);
+  const known = new Set([
+    'delayMs',
+    'failRate',
+    'failNext',
+    'failCode',
+    'dropWatchesAfterMs',
+    'verbs',
+    'resources',
+  ]);
   for (const k of Object.keys(r)) if (!known.has(k)) throw new FaultError(`unknown fault setting "${k}"`);
   const nonNegative = (k: string): void => {
     if (r[k] !== undefined && (typeof r[k] !== 'number' || !Number.isFinite(r[k]) || r[k] < 0)) {
@@ -58,7 +76,10 @@ export function parseFaultSettings(raw: unknown): FaultSettings {
   if (r.verbs !== undefined && (!Array.isArray(r.verbs) || r.verbs.some((v) => !VERBS.includes(v as Verb)))) {
     throw new FaultError(`verbs must be a list of ${VERBS.join(', ')}`);
   }
-  if (r.resources !== undefined && (!Array.isArray(r.resources) || r.resources.some((v) => typeof v !== 'string'))) {
+  if (
+    r.resources !== undefined &&
+    (!Array.isArray(r.resources) || r.resources.some((v) => typeof v !== 'string'))
+  ) {
     throw new FaultError('resources must be a list of resource names');
   }
   return r as FaultSettings;
@@ -84,7 +105,10 @@ export class Faults {
 
   private applies(verb: Verb, resource: string): boolean {
     const s = this.settings;
-    return (s.verbs === undefined || s.verbs.includes(verb)) && (s.resources === undefined || s.resources.includes(resource));
+    return (
+      (s.verbs === undefined || s.verbs.includes(verb)) &&
+      (s.resources === undefined || s.resources.includes(resource))
+    );
   }
 
   /** Latency to add before serving this request (0 when none). */
@@ -103,7 +127,11 @@ export class Faults {
     } else if (s.failRate !== undefined && s.failRate > 0) fail = this.random() < s.failRate;
     if (!fail) return undefined;
     const reason = REASON_BY_CODE[s.failCode ?? 500]!;
-    return new ApiError(reason, `injected fault: ${verb} ${resource} failed`, reason === 'TooManyRequests' ? { retryAfterSeconds: 1 } : undefined);
+    return new ApiError(
+      reason,
+      `injected fault: ${verb} ${resource} failed`,
+      reason === 'TooManyRequests' ? { retryAfterSeconds: 1 } : undefined,
+    );
   }
 
   get dropWatchesAfterMs(): number | undefined {

@@ -92,10 +92,22 @@ function formatHost(host: string): string {
 
 export async function startApiServer(options: ApiServerOptions = {}): Promise<ApiServer> {
   const host = options.host ?? '127.0.0.1';
-  const onError = options.onError ?? ((err: unknown) => process.stderr.write(`herald apiserver: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`));
+  const onError =
+    options.onError ??
+    ((err: unknown) =>
+      process.stderr.write(
+        `herald apiserver: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      ));
   const snapshot = options.stateFile ? await readState(options.stateFile) : undefined;
-  const store = snapshot ? Store.fromSnapshot(snapshot, options.watchWindow) : new Store(options.watchWindow ?? 1000);
-  const ports: MetaPorts = { now: () => new Date(), uid: () => randomUUID(), random: Math.random, ...options.ports };
+  const store = snapshot
+    ? Store.fromSnapshot(snapshot, options.watchWindow)
+    : new Store(options.watchWindow ?? 1000);
+  const ports: MetaPorts = {
+    now: () => new Date(),
+    uid: () => randomUUID(),
+    random: Math.random,
+    ...options.ports,
+  };
   const engine: Engine = {
     registry: new ResourceRegistry(),
     store,
@@ -106,7 +118,9 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   bootstrap(engine, crdDir ? await loadCrdDir(crdDir) : []);
   const faults = new Faults(ports.random);
   if (options.faults) faults.set(options.faults);
-  const writer = options.stateFile ? new StateWriter(options.stateFile, () => store.snapshot(), 50, onError) : undefined;
+  const writer = options.stateFile
+    ? new StateWriter(options.stateFile, () => store.snapshot(), 50, onError)
+    : undefined;
   const unwatchStore = writer ? store.onChange(() => writer.changed()) : () => {};
   if (writer) {
     writer.changed();
@@ -117,7 +131,10 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const handler = createHandler({
     engine,
     faults,
-    limits: { maxTimeoutSeconds: options.maxWatchTimeoutSeconds ?? 1800, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 30_000 },
+    limits: {
+      maxTimeoutSeconds: options.maxWatchTimeoutSeconds ?? 1800,
+      bookmarkIntervalMs: options.bookmarkIntervalMs ?? 30_000,
+    },
     open: {
       add: (close) => {
         openWatches.add(close);

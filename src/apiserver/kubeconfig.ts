@@ -1,5 +1,5 @@
 /**
- * The kubeconfig the server hands out: one cluster at `http://HOST:PORT` (plain HTTP, no TLS), one user
+ * The kubeconfig the server hands out: one cluster at `http://HOST:PORT` (plain HTTP, no TLS; `insecure-skip-tls-verify: true` because client-node refuses http:// without it), one user
  * with a dummy bearer token (the server does not authenticate) and one context, current, with a
  * default namespace. kubectl and @kubernetes/client-node both accept it.
  */
@@ -21,7 +21,7 @@ export function kubeconfigText(url: string, opts: KubeconfigOptions = {}): strin
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name, cluster: { server: url } }],
+    clusters: [{ name, cluster: { server: url, 'insecure-skip-tls-verify': true } }],
     users: [{ name, user: { token: DUMMY_TOKEN } }],
     contexts: [{ name, context: { cluster: name, user: name, namespace: opts.namespace ?? 'default' } }],
     'current-context': name,

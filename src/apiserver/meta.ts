@@ -6,7 +6,15 @@
  */
 import { labelKeyProblem, labelValueProblem } from '../core/labels.js';
 import { conflict, type FieldError } from './errors.js';
-import { clone, isObject, jsonEqual, meta, type JsonObject, type KubeObject, type ResourceDef } from './types.js';
+import {
+  clone,
+  isObject,
+  jsonEqual,
+  meta,
+  type JsonObject,
+  type KubeObject,
+  type ResourceDef,
+} from './types.js';
 
 export interface MetaPorts {
   /** Current time. */
@@ -58,7 +66,12 @@ function validateStringMap(m: JsonObject, field: string, values: boolean, errors
     const keyProblem = labelKeyProblem(k);
     if (keyProblem) errors.push({ type: 'FieldValueInvalid', field, value: k, detail: keyProblem });
     if (typeof v !== 'string') {
-      errors.push({ type: 'FieldValueTypeInvalid', field: `${field}[${k}]`, value: v, detail: 'must be a string' });
+      errors.push({
+        type: 'FieldValueTypeInvalid',
+        field: `${field}[${k}]`,
+        value: v,
+        detail: 'must be a string',
+      });
       continue;
     }
     bytes += k.length + v.length;
@@ -66,7 +79,12 @@ function validateStringMap(m: JsonObject, field: string, values: boolean, errors
     if (valueProblem) errors.push({ type: 'FieldValueInvalid', field, value: v, detail: valueProblem });
   }
   if (!values && bytes > MAX_ANNOTATIONS_BYTES) {
-    errors.push({ type: 'FieldValueTooLong', field, value: `${bytes} bytes`, detail: `must have at most ${MAX_ANNOTATIONS_BYTES} bytes` });
+    errors.push({
+      type: 'FieldValueTooLong',
+      field,
+      value: `${bytes} bytes`,
+      detail: `must have at most ${MAX_ANNOTATIONS_BYTES} bytes`,
+    });
   }
 }
 
@@ -76,34 +94,58 @@ export function validateMeta(def: ResourceDef, obj: KubeObject): FieldError[] {
   const m = meta(obj);
   const name = m.name;
   if (typeof name !== 'string' || name === '') {
-    errors.push({ type: 'FieldValueRequired', field: 'metadata.name', detail: 'name or generateName is required' });
+    errors.push({
+      type: 'FieldValueRequired',
+      field: 'metadata.name',
+      detail: 'name or generateName is required',
+    });
   } else {
     const problem = nameProblem(def, name);
-    if (problem) errors.push({ type: 'FieldValueInvalid', field: 'metadata.name', value: name, detail: problem });
+    if (problem)
+      errors.push({ type: 'FieldValueInvalid', field: 'metadata.name', value: name, detail: problem });
   }
-  for (const [field, values] of [['labels', true], ['annotations', false]] as const) {
+  for (const [field, values] of [
+    ['labels', true],
+    ['annotations', false],
+  ] as const) {
     const v = m[field];
     if (v === undefined || v === null) continue;
-    if (!isObject(v)) errors.push({ type: 'FieldValueTypeInvalid', field: `metadata.${field}`, value: v, detail: 'must be a map of strings' });
+    if (!isObject(v))
+      errors.push({
+        type: 'FieldValueTypeInvalid',
+        field: `metadata.${field}`,
+        value: v,
+        detail: 'must be a map of strings',
+      });
     else validateStringMap(v, `metadata.${field}`, values, errors);
   }
   const fin = m.finalizers;
   if (fin !== undefined && (!Array.isArray(fin) || fin.some((f) => typeof f !== 'string'))) {
-    errors.push({ type: 'FieldValueTypeInvalid', field: 'metadata.finalizers', value: fin, detail: 'must be a list of strings' });
+    errors.push({
+      type: 'FieldValueTypeInvalid',
+      field: 'metadata.finalizers',
+      value: fin,
+      detail: 'must be a list of strings',
+    });
   }
   return errors;
 }
 
 function generatedName(prefix: string, ports: MetaPorts): string {
   let suffix = '';
-  for (let i = 0; i < SUFFIX_LENGTH; i++) suffix += SUFFIX_ALPHABET[Math.floor(ports.random() * SUFFIX_ALPHABET.length)]!;
+  for (let i = 0; i < SUFFIX_LENGTH; i++)
+    suffix += SUFFIX_ALPHABET[Math.floor(ports.random() * SUFFIX_ALPHABET.length)]!;
   return prefix.slice(0, MAX_GENERATED_PREFIX) + suffix;
 }
 
 /** System fields of a new object; `namespace` is the request's (undefined for cluster-scoped resources). */
 export function initCreateMeta(obj: KubeObject, namespace: string | undefined, ports: MetaPorts): void {
   const m = meta(obj);
-  if ((typeof m.name !== 'string' || m.name === '') && typeof m.generateName === 'string' && m.generateName !== '') {
+  if (
+    (typeof m.name !== 'string' || m.name === '') &&
+    typeof m.generateName === 'string' &&
+    m.generateName !== ''
+  ) {
     m.name = generatedName(m.generateName, ports);
   }
   if (namespace === undefined) delete m.namespace;
@@ -111,13 +153,15 @@ export function initCreateMeta(obj: KubeObject, namespace: string | undefined, p
   m.uid = ports.uid();
   m.creationTimestamp = timestamp(ports.now());
   m.generation = 1;
-  for (const f of ['resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink']) delete m[f];
+  for (const f of ['resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink'])
+    delete m[f];
 }
 
 function comparable(obj: KubeObject, statusSeparate: boolean): JsonObject {
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(obj)) {
-    if (k === 'metadata' || k === 'apiVersion' || k === 'kind' || (statusSeparate && k === 'status')) continue;
+    if (k === 'metadata' || k === 'apiVersion' || k === 'kind' || (statusSeparate && k === 'status'))
+      continue;
     out[k] = v;
   }
   return out;
@@ -131,15 +175,27 @@ export function carryUpdateMeta(def: ResourceDef, next: KubeObject, old: KubeObj
   const m = meta(next);
   const o = meta(old);
   if (m.uid !== undefined && m.uid !== '' && m.uid !== o.uid) {
-    throw conflict(def, String(o.name), `Precondition failed: UID in precondition: ${String(m.uid)}, UID in object meta: ${String(o.uid)}`);
+    throw conflict(
+      def,
+      String(o.name),
+      `Precondition failed: UID in precondition: ${String(m.uid)}, UID in object meta: ${String(o.uid)}`,
+    );
   }
-  for (const f of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'namespace']) {
+  for (const f of [
+    'uid',
+    'creationTimestamp',
+    'deletionTimestamp',
+    'deletionGracePeriodSeconds',
+    'namespace',
+  ]) {
     if (o[f] === undefined) delete m[f];
     else m[f] = clone(o[f]!);
   }
   delete m.selfLink;
   const gen = typeof o.generation === 'number' ? o.generation : 1;
-  m.generation = jsonEqual(comparable(next, def.statusSubresource), comparable(old, def.statusSubresource)) ? gen : gen + 1;
+  m.generation = jsonEqual(comparable(next, def.statusSubresource), comparable(old, def.statusSubresource))
+    ? gen
+    : gen + 1;
 }
 
 /** Finalizers still pending on an object. */

@@ -15,40 +15,82 @@ const PERMISSIVE: JsonObject = { type: 'object', 'x-kubernetes-preserve-unknown-
 const JSON_CT = 'application/json';
 
 /** "io.k8s.api.core.v1.Service", "io.k8s.api.discovery.v1.EndpointSlice", "io.metallb.v1beta1.BGPPeer". */
-export function schemaName(def: Pick<ResourceDef, 'group' | 'version' | 'kind' | 'custom'>, kind = def.kind): string {
+export function schemaName(
+  def: Pick<ResourceDef, 'group' | 'version' | 'kind' | 'custom'>,
+  kind = def.kind,
+): string {
   if (def.group === '') return `io.k8s.api.core.${def.version}.${kind}`;
   if (def.group.endsWith('.k8s.io') && !def.custom) {
     const g = def.group.slice(0, -'.k8s.io'.length);
-    const prefix = g === 'apiextensions' ? 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions' : `io.k8s.api.${g}`;
+    const prefix =
+      g === 'apiextensions' ? 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions' : `io.k8s.api.${g}`;
     return `${prefix}.${def.version}.${kind}`;
   }
   return `${def.group.split('.').reverse().join('.')}.${def.version}.${kind}`;
 }
 
 function param(name: string, where: 'query' | 'path', description: string, type = 'string'): JsonObject {
-  return { name, in: where, description, ...(where === 'path' ? { required: true } : {}), schema: { type, uniqueItems: true } };
+  return {
+    name,
+    in: where,
+    description,
+    ...(where === 'path' ? { required: true } : {}),
+    schema: { type, uniqueItems: true },
+  };
 }
 
 const Q = {
-  dryRun: param('dryRun', 'query', 'When present, indicates that modifications should not be persisted. Valid value: All'),
-  fieldManager: param('fieldManager', 'query', 'A name associated with the actor or entity that is making these changes.'),
-  fieldValidation: param('fieldValidation', 'query', 'How to handle unknown fields: Ignore, Warn or Strict (default).'),
+  dryRun: param(
+    'dryRun',
+    'query',
+    'When present, indicates that modifications should not be persisted. Valid value: All',
+  ),
+  fieldManager: param(
+    'fieldManager',
+    'query',
+    'A name associated with the actor or entity that is making these changes.',
+  ),
+  fieldValidation: param(
+    'fieldValidation',
+    'query',
+    'How to handle unknown fields: Ignore, Warn or Strict (default).',
+  ),
   force: param('force', 'query', 'Force is going to "force" Apply requests.', 'boolean'),
-  labelSelector: param('labelSelector', 'query', 'A selector to restrict the list of returned objects by their labels.'),
-  fieldSelector: param('fieldSelector', 'query', 'A selector to restrict the list of returned objects by their fields.'),
+  labelSelector: param(
+    'labelSelector',
+    'query',
+    'A selector to restrict the list of returned objects by their labels.',
+  ),
+  fieldSelector: param(
+    'fieldSelector',
+    'query',
+    'A selector to restrict the list of returned objects by their fields.',
+  ),
   resourceVersion: param('resourceVersion', 'query', 'Where a list or watch starts.'),
   watch: param('watch', 'query', 'Watch for changes to the described resources.', 'boolean'),
   limit: param('limit', 'query', 'Maximum number of items to return.', 'integer'),
   continue: param('continue', 'query', 'The continue token of a previous list.'),
   timeoutSeconds: param('timeoutSeconds', 'query', 'Timeout for the list/watch call.', 'integer'),
-  allowWatchBookmarks: param('allowWatchBookmarks', 'query', 'Request watch events with type BOOKMARK.', 'boolean'),
+  allowWatchBookmarks: param(
+    'allowWatchBookmarks',
+    'query',
+    'Request watch events with type BOOKMARK.',
+    'boolean',
+  ),
 };
 
 function ref(name: string): JsonObject {
   return { $ref: `#/components/schemas/${name}` };
 }
 
-function op(def: ResourceDef, action: string, verbId: string, response: string, extra: JsonObject = {}, params: JsonObject[] = []): JsonObject {
+function op(
+  def: ResourceDef,
+  action: string,
+  verbId: string,
+  response: string,
+  extra: JsonObject = {},
+  params: JsonObject[] = [],
+): JsonObject {
   const scope = def.namespaced ? 'Namespaced' : '';
   const gv = `${def.group === '' ? 'Core' : def.group.split('.')[0]}${def.version}`;
   return {
@@ -62,10 +104,19 @@ function op(def: ResourceDef, action: string, verbId: string, response: string, 
 }
 
 function body(name: string, types: readonly string[]): JsonObject {
-  return { requestBody: { content: Object.fromEntries(types.map((t) => [t, { schema: ref(name) }])), required: true } };
+  return {
+    requestBody: {
+      content: Object.fromEntries(types.map((t) => [t, { schema: ref(name) }])),
+      required: true,
+    },
+  };
 }
 
-const PATCH_BODY_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'];
+const PATCH_BODY_TYPES = [
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/apply-patch+yaml',
+];
 
 function paths(def: ResourceDef): JsonObject {
   const base = `/${def.group === '' ? 'api' : `apis/${def.group}`}/${def.version}`;
@@ -77,9 +128,22 @@ function paths(def: ResourceDef): JsonObject {
   const writeParams = [Q.dryRun, Q.fieldManager, Q.fieldValidation];
   const out: JsonObject = {
     [collection]: {
-      get: op(def, 'list', 'list', list, {}, [Q.labelSelector, Q.fieldSelector, Q.resourceVersion, Q.watch, Q.limit, Q.continue, Q.timeoutSeconds, Q.allowWatchBookmarks]),
+      get: op(def, 'list', 'list', list, {}, [
+        Q.labelSelector,
+        Q.fieldSelector,
+        Q.resourceVersion,
+        Q.watch,
+        Q.limit,
+        Q.continue,
+        Q.timeoutSeconds,
+        Q.allowWatchBookmarks,
+      ]),
       post: op(def, 'post', 'create', name, body(name, [JSON_CT]), writeParams),
-      delete: op(def, 'deletecollection', 'deleteCollection', name, {}, [Q.labelSelector, Q.fieldSelector, Q.dryRun]),
+      delete: op(def, 'deletecollection', 'deleteCollection', name, {}, [
+        Q.labelSelector,
+        Q.fieldSelector,
+        Q.dryRun,
+      ]),
       parameters: pathParams,
     },
     [`${collection}/{name}`]: {
@@ -112,14 +176,23 @@ function schemas(def: ResourceDef): JsonObject {
     [schemaName(def, def.listKind)]: {
       type: 'object',
       required: ['items'],
-      properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, items: { type: 'array', items: ref(schemaName(def)) } },
+      properties: {
+        apiVersion: { type: 'string' },
+        kind: { type: 'string' },
+        metadata: { type: 'object' },
+        items: { type: 'array', items: ref(schemaName(def)) },
+      },
       ...gvk(def, def.listKind),
     },
   };
 }
 
 /** The OpenAPI v3 document of one group-version ("" group is core), or undefined when not served. */
-export function openApiDocument(registry: ResourceRegistry, group: string, version: string): JsonObject | undefined {
+export function openApiDocument(
+  registry: ResourceRegistry,
+  group: string,
+  version: string,
+): JsonObject | undefined {
   const defs = registry.resourcesIn(group, version);
   if (defs.length === 0) return undefined;
   return {

@@ -28,11 +28,20 @@ export async function readState(file: string): Promise<StoreSnapshot | undefined
   } catch (err) {
     throw new StateFileError(`${file}: not valid JSON (${(err as Error).message})`);
   }
-  if (!isObject(raw as never) || (raw as { formatVersion?: unknown }).formatVersion !== STATE_FORMAT_VERSION) {
-    throw new StateFileError(`${file}: not a herald apiserver state file (formatVersion ${STATE_FORMAT_VERSION} expected)`);
+  if (
+    !isObject(raw as never) ||
+    (raw as { formatVersion?: unknown }).formatVersion !== STATE_FORMAT_VERSION
+  ) {
+    throw new StateFileError(
+      `${file}: not a herald apiserver state file (formatVersion ${STATE_FORMAT_VERSION} expected)`,
+    );
   }
   const r = raw as { resourceVersion?: unknown; objects?: unknown };
-  if (typeof r.resourceVersion !== 'number' || !Number.isInteger(r.resourceVersion) || r.resourceVersion < 1) {
+  if (
+    typeof r.resourceVersion !== 'number' ||
+    !Number.isInteger(r.resourceVersion) ||
+    r.resourceVersion < 1
+  ) {
     throw new StateFileError(`${file}: resourceVersion must be a positive integer`);
   }
   if (!Array.isArray(r.objects)) throw new StateFileError(`${file}: objects must be a list`);

@@ -97,7 +97,8 @@ class LabelParser {
       if (t?.text === ')') break;
       if (t?.text !== ',') this.fail("found bad token, expected: ',' or ')'");
     }
-    if (values.length === 1 && values[0] === '') this.fail("for 'in', 'notin' operators, values set can't be empty");
+    if (values.length === 1 && values[0] === '')
+      this.fail("for 'in', 'notin' operators, values set can't be empty");
     return values;
   }
 

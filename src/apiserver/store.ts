@@ -61,7 +61,8 @@ export class Store {
     private readonly windowSize = 1000,
     initialRv = 1,
   ) {
-    if (!Number.isInteger(windowSize) || windowSize < 1) throw new RangeError('windowSize must be an integer >= 1');
+    if (!Number.isInteger(windowSize) || windowSize < 1)
+      throw new RangeError('windowSize must be an integer >= 1');
     this.revision = initialRv;
     this.floor = initialRv;
   }
@@ -136,7 +137,8 @@ export class Store {
     if (!bucket) this.data.set(storage, (bucket = new Map()));
     const previous = bucket.get(key);
     const exists = previous !== undefined;
-    if ((type === 'ADDED') === exists) throw new Error(`store: ${type} on ${storage} ${key} (exists: ${exists})`);
+    if ((type === 'ADDED') === exists)
+      throw new Error(`store: ${type} on ${storage} ${key} (exists: ${exists})`);
     this.revision += 1;
     meta(obj).resourceVersion = String(this.revision);
     if (type === 'DELETED') bucket.delete(key);
@@ -152,7 +154,8 @@ export class Store {
     };
     this.append(event);
     for (const s of [...this.subs]) {
-      if (s.storage === storage && (s.namespace === undefined || s.namespace === namespace)) s.listener(event);
+      if (s.storage === storage && (s.namespace === undefined || s.namespace === namespace))
+        s.listener(event);
     }
     for (const f of this.changeListeners) f();
     return clone(obj);
@@ -194,7 +197,8 @@ export class Store {
 
   snapshot(): StoreSnapshot {
     const objects: Array<{ storage: string; object: KubeObject }> = [];
-    for (const [storage, bucket] of this.data) for (const o of bucket.values()) objects.push({ storage, object: clone(o) });
+    for (const [storage, bucket] of this.data)
+      for (const o of bucket.values()) objects.push({ storage, object: clone(o) });
     return { resourceVersion: this.revision, objects };
   }
 

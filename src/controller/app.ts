@@ -9,6 +9,7 @@
  * - Losing the lease aborts the term's signal: the queue stops, in-flight writes are aborted, every
  *   later write is refused, the term's state is dropped, and the replica is a standby again.
  */
+import { setMaxListeners } from 'node:events';
 import type { ConfigState } from './config-state.js';
 import type { HealthSource, Probe } from './http.js';
 import type { ControllerMetrics } from './metrics.js';
@@ -60,6 +61,8 @@ export interface ControllerParts {
 }
 
 const SECRET_RETRY_FIRST_MS = 500;
+/** Abort listeners expected on one signal (informers, elector, queue, pool status, secret). */
+const LISTENERS = 64;
 const SECRET_RETRY_MAX_MS = 30_000;
 
 type Role = 'starting' | 'standby' | 'leader';
@@ -81,6 +84,7 @@ export class Controller implements HealthSource {
   start(signal?: AbortSignal): void {
     if (this.stopping) return;
     const stop = new AbortController();
+    setMaxListeners(LISTENERS, stop.signal); // one per informer, the elector and the term
     this.stopping = stop;
     signal?.addEventListener('abort', () => stop.abort(), { once: true });
     this.parts.caches.start(stop.signal);
@@ -126,6 +130,7 @@ export class Controller implements HealthSource {
 
   private async lead(signal: AbortSignal): Promise<void> {
     const { caches, metrics, log } = this.parts;
+    setMaxListeners(LISTENERS, signal);
     this.role = 'leader';
     metrics.leader.set(1);
     metrics.leaderTransitions.inc();
@@ -135,7 +140,7 @@ export class Controller implements HealthSource {
     const queue = this.parts.queue(
       (key, s) => term?.sync(key, AbortSignal.any([s, signal])) ?? Promise.resolve('no-retry'),
     );
-    term = this.newTerm(queue);
+    term = this.newTerm(queue, signal);
     const unsubscribe = caches.subscribe(
       (key) => queue.add(key),
       () => queue.add(CONFIG_KEY),
@@ -158,7 +163,7 @@ export class Controller implements HealthSource {
     void this.ensureSecret(signal);
   }
 
-  private newTerm(queue: Queue): LeaderTerm {
+  private newTerm(queue: Queue, signal: AbortSignal): LeaderTerm {
     const p = this.parts;
     p.configState.resetPublished();
     return new LeaderTerm({
@@ -169,6 +174,7 @@ export class Controller implements HealthSource {
       metrics: p.metrics,
       log: p.log,
       requeue: queue,
+      signal,
     });
   }
 

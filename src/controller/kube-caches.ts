@@ -40,6 +40,17 @@ function sameLabels(a: KubeObject, b: KubeObject): boolean {
   return ka.length === Object.keys(lb).length && ka.every((k) => la[k] === lb[k]);
 }
 
+/**
+ * Whether an update can change the parsed config: a new generation (spec) or new labels. Objects
+ * without a generation (Secrets) always count. Status-only writes, such as the pool counters this
+ * controller writes itself, do not.
+ */
+export function configRelevant(object: KubeObject, old: KubeObject): boolean {
+  const gen = object.metadata?.generation;
+  if (typeof gen !== 'number' || gen !== old.metadata?.generation) return true;
+  return !sameLabels(object, old);
+}
+
 export class KubeCaches implements CacheSet, ServiceCaches, ConfigSource {
   readonly services: SupervisedInformer;
   readonly namespaces: SupervisedInformer;
@@ -107,7 +118,11 @@ export class KubeCaches implements CacheSet, ServiceCaches, ConfigSource {
       this.nodes.on('update', (o, old) => (sameLabels(o, old) ? undefined : onConfig())),
     ];
     for (const informer of Object.values(this.config)) {
-      offs.push(informer.on('add', onConfig), informer.on('update', onConfig), informer.on('delete', onConfig));
+      offs.push(
+        informer.on('add', onConfig),
+        informer.on('update', (o, old) => (configRelevant(o, old) ? onConfig() : undefined)),
+        informer.on('delete', onConfig),
+      );
     }
     return () => offs.forEach((off) => off());
   }

@@ -20,4 +20,4 @@ export interface ControllerOptions {
 }
 
 /** Service keys reconciled at the same time (status writes are independent per Service). */
-export const SERVICE_WORKERS = 8;
+export const SERVICE_WORKERS = 16;

@@ -13,6 +13,7 @@ import type { PoolCounters } from '../core/allocator/index.js';
 import type { Config } from '../config/index.js';
 import type { ConfigState, ConfigEvaluation } from './config-state.js';
 import type { ControllerMetrics } from './metrics.js';
+import { EventSender } from './event-sender.js';
 import { PoolStatusReporter, realDelay, type Delay } from './pool-status.js';
 import type { ConfigSource, ControllerWriters, Log, ServiceSource } from './ports.js';
 import { NoticeMemory, planService, type ReconcileContext, type ServicePlan } from './reconcile.js';
@@ -36,8 +37,12 @@ export interface TermDeps {
   readonly metrics: ControllerMetrics;
   readonly log: Log;
   readonly requeue: Requeue;
+  /** The term's signal: aborted when leadership ends. */
+  readonly signal: AbortSignal;
   /** Coalescing delay of IPAddressPool status writes (default 250 ms). */
   readonly poolStatusDelayMs?: number;
+  /** Events recorded at the same time (default 4): status writes never wait behind Events. */
+  readonly eventConcurrency?: number;
   readonly delay?: Delay;
 }
 
@@ -49,6 +54,7 @@ export class TermAbortedError extends Error {
 }
 
 const DEFAULT_POOL_STATUS_DELAY_MS = 250;
+const DEFAULT_EVENT_CONCURRENCY = 4;
 
 export class LeaderTerm {
   private phase: 'waiting-config' | 'ready' = 'waiting-config';
@@ -56,8 +62,16 @@ export class LeaderTerm {
   private readonly ctx: ReconcileContext = { allocator: this.allocator, notices: new NoticeMemory() };
   private readonly waiting = new Set<string>();
   readonly poolStatus: PoolStatusReporter;
+  private readonly events: EventSender;
 
   constructor(private readonly deps: TermDeps) {
+    this.events = new EventSender(
+      deps.writers.services,
+      deps.metrics,
+      deps.log,
+      deps.signal,
+      deps.eventConcurrency ?? DEFAULT_EVENT_CONCURRENCY,
+    );
     this.poolStatus = new PoolStatusReporter(
       () => this.poolCounters(),
       deps.writers.pools,
@@ -70,6 +84,11 @@ export class LeaderTerm {
   /** True once the restore pass has run: the term allocates and answers ready. */
   get ready(): boolean {
     return this.phase === 'ready';
+  }
+
+  /** Resolves when every Event queued so far has been recorded (or dropped). */
+  eventsIdle(): Promise<void> {
+    return this.events.idle();
   }
 
   get waitingCount(): number {
@@ -114,7 +133,8 @@ export class LeaderTerm {
 
   private logConfig({ outcome }: ConfigEvaluation): void {
     if (outcome.kind === 'valid') {
-      this.deps.log.info(
+      const level = outcome.poolsChanged || outcome.warnings.length > 0 ? 'info' : 'debug';
+      this.deps.log[level](
         { pools: outcome.config.pools.size, poolsChanged: outcome.poolsChanged, warnings: outcome.warnings.length },
         'configuration loaded',
       );
@@ -205,7 +225,7 @@ export class LeaderTerm {
     return 'ok';
   }
 
-  /** Status first; events only once the status says what they announce. Events are best effort. */
+  /** Status first; Events (queued, best effort) only once the status says what they announce. */
   private async perform(plan: ServicePlan, signal: AbortSignal): Promise<void> {
     const { writers, metrics, log } = this.deps;
     if (plan.ref === undefined) return;
@@ -221,16 +241,8 @@ export class LeaderTerm {
       }
       log.debug({ service: plan.key, ips: plan.write.ips, pool: plan.write.pool }, 'status written');
     }
-    for (const event of plan.events) {
-      this.guard(signal);
-      try {
-        await writers.services.event(plan.ref, event, signal);
-        metrics.events.inc({ reason: event.reason });
-      } catch (err) {
-        if (signal.aborted) throw err;
-        log.warn({ service: plan.key, reason: event.reason, err }, 'recording an event failed');
-      }
-    }
+    this.guard(signal);
+    this.events.send(plan.key, plan.ref, plan.events);
   }
 
   private guard(signal: AbortSignal): void {

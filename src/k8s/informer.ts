@@ -18,57 +18,20 @@ import { isGone, toKubeApiError } from './errors.js';
 import type { ListWatchSource, WatchEvent } from './list-watch.js';
 import { ObjectStore, type Change, type ObjectCache } from './object-store.js';
 import { isKubeObject, type KubeObject } from './objects.js';
+import {
+  informerSettings,
+  type InformerError,
+  type InformerEvents,
+  type InformerOptions,
+  type InformerPhase,
+  type InformerSettings,
+  type InformerStats,
+} from './informer-options.js';
 
-export type InformerPhase = 'list' | 'watch' | 'decode' | 'handler';
-
-export interface InformerError {
-  /** The source's description, e.g. `services`. */
-  readonly resource: string;
-  readonly phase: InformerPhase;
-  readonly error: unknown;
-  /** When the loop retries (list/watch failures), the delay before the next attempt. */
-  readonly retryInMs?: number;
-}
-
-export interface InformerEvents<T> {
-  add: (object: T) => void;
-  update: (object: T, old: T) => void;
-  delete: (object: T) => void;
-  error: (error: InformerError) => void;
-  /** The resourceVersion expired (410): the informer relists. */
-  relist: () => void;
-}
-
-export interface InformerOptions {
-  readonly clock?: Clock;
-  /** Reconnect backoff: first delay, cap and jitter fraction (defaults 250 ms, 30 s, 0.5). */
-  readonly backoff?: { readonly initialMs?: number; readonly maxMs?: number; readonly jitter?: number };
-  readonly random?: () => number;
-  /** Server-side watch timeout base; each watch asks for base..2×base seconds (default 300). */
-  readonly watchTimeoutSeconds?: number;
-  /** A watch with no event for 2×timeout + this many ms is presumed dead and reopened (default 30 000). */
-  readonly stallGraceMs?: number;
-  /** A watch that ends normally sooner than this without any event counts as a failure (default 1000). */
-  readonly shortWatchMs?: number;
-}
-
-export interface InformerStats {
-  readonly lists: number;
-  readonly watches: number;
-  readonly relists: number;
-  readonly errors: number;
-}
+export type { InformerError, InformerEvents, InformerOptions, InformerPhase, InformerStats };
 
 type Listeners<T> = { [K in keyof InformerEvents<T>]: Set<InformerEvents<T>[K]> };
 
-const DEFAULTS = {
-  initialMs: 250,
-  maxMs: 30_000,
-  jitter: 0.5,
-  watchTimeoutSeconds: 300,
-  stallGraceMs: 30_000,
-  shortWatchMs: 1000,
-};
 const MS_PER_S = 1000;
 
 export class SupervisedInformer<T extends KubeObject = KubeObject> implements ObjectCache<T> {
@@ -76,7 +39,7 @@ export class SupervisedInformer<T extends KubeObject = KubeObject> implements Ob
   readonly #clock: Clock;
   readonly #random: () => number;
   readonly #backoff: Backoff;
-  readonly #opts: typeof DEFAULTS;
+  readonly #opts: InformerSettings;
   readonly #store = new ObjectStore<T>();
   readonly #listeners: Listeners<T> = {
     add: new Set(),
@@ -99,15 +62,9 @@ export class SupervisedInformer<T extends KubeObject = KubeObject> implements Ob
     this.#source = source;
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
-    this.#opts = {
-      initialMs: options.backoff?.initialMs ?? DEFAULTS.initialMs,
-      maxMs: options.backoff?.maxMs ?? DEFAULTS.maxMs,
-      jitter: options.backoff?.jitter ?? DEFAULTS.jitter,
-      watchTimeoutSeconds: options.watchTimeoutSeconds ?? DEFAULTS.watchTimeoutSeconds,
-      stallGraceMs: options.stallGraceMs ?? DEFAULTS.stallGraceMs,
-      shortWatchMs: options.shortWatchMs ?? DEFAULTS.shortWatchMs,
-    };
-    this.#backoff = new Backoff({ ...this.#opts, random: this.#random });
+    this.#opts = informerSettings(options);
+    const { initialMs, maxMs, jitter } = this.#opts;
+    this.#backoff = new Backoff({ initialMs, maxMs, jitter, random: this.#random });
     this.synced = new Promise((resolve) => (this.#resolveSynced = resolve));
   }
 

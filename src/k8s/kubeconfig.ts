@@ -66,7 +66,9 @@ function checkServer(kc: KubeConfig, source: string): void {
 
 /** Marks plain-http clusters as skipTLSVerify (see the module comment); https clusters are untouched. */
 export function allowPlainHttp(kc: KubeConfig): void {
-  kc.clusters = kc.clusters.map((c) => (c.server.startsWith('http:') && !c.skipTLSVerify ? { ...c, skipTLSVerify: true } : c));
+  kc.clusters = kc.clusters.map((c) =>
+    c.server.startsWith('http:') && !c.skipTLSVerify ? { ...c, skipTLSVerify: true } : c,
+  );
 }
 
 function fromFile(path: string, context: string | undefined): KubeConfig {

@@ -134,7 +134,11 @@ export class LeaderElector {
   async #run(stop: AbortSignal): Promise<void> {
     while (!stop.aborted) {
       const attemptStart = this.#clock.now();
-      if (await this.#tryAcquireOrRenew(stop)) {
+      // An attempt that takes longer than renewDeadline could not start a valid term anyway.
+      const attempt = this.#bounded(stop, this.#o.renewDeadlineMs);
+      const acquired = await this.#tryAcquireOrRenew(attempt.signal);
+      attempt.cancel();
+      if (acquired) {
         this.#beginTerm(attemptStart);
         await this.#renewLoop(stop);
         continue;
@@ -161,6 +165,16 @@ export class LeaderElector {
       if (renewed) this.#extendTerm(term, attemptStart);
       else if (this.#heldByOther()) this.#endTerm(`lease taken by ${this.leader}`);
     }
+  }
+
+  /** `parent`, also aborted after `ms` on the injected clock; cancel() clears the timer. */
+  #bounded(parent: AbortSignal, ms: number): { signal: AbortSignal; cancel: () => void } {
+    const timeout = new AbortController();
+    const timer = this.#clock.setTimeout(() => timeout.abort(), ms);
+    return {
+      signal: AbortSignal.any([parent, timeout.signal]),
+      cancel: () => this.#clock.clearTimeout(timer),
+    };
   }
 
   #beginTerm(attemptStart: number): void {
@@ -252,7 +266,7 @@ export class LeaderElector {
       this.#observe(await this.#o.client.update(next, current.resourceVersion, signal));
       return !signal.aborted;
     } catch (err) {
-      if (!signal.aborted) this.#o.onError?.(err);
+      if (this.#stop?.signal.aborted !== true) this.#o.onError?.(err);
       return false;
     }
   }

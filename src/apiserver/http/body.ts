@@ -7,9 +7,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { ApiError, badRequest, unsupportedMediaType } from '../errors.js';
 import type { Json } from '../types.js';
+import { decodeProtobuf, PROTOBUF_MEDIA_TYPE } from './protobuf.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
-const JSON_TYPES = ['application/json', 'application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
+const JSON_TYPES = [
+  'application/json',
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+];
 const YAML_TYPES = ['application/yaml', 'application/apply-patch+yaml'];
 
 /** The media type of a Content-Type header, without parameters, lower-cased. */
@@ -23,7 +29,8 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   for await (const chunk of req) {
     const b = chunk as Buffer;
     size += b.length;
-    if (size > MAX_BODY_BYTES) throw new ApiError('RequestEntityTooLarge', `request is too large (limit ${MAX_BODY_BYTES} bytes)`);
+    if (size > MAX_BODY_BYTES)
+      throw new ApiError('RequestEntityTooLarge', `request is too large (limit ${MAX_BODY_BYTES} bytes)`);
     chunks.push(b);
   }
   return Buffer.concat(chunks);
@@ -32,6 +39,7 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
 /** Decodes a body by media type; an empty body is undefined. */
 export function decodeBody(raw: Buffer, type: string): Json | undefined {
   if (raw.length === 0) return undefined;
+  if (type === PROTOBUF_MEDIA_TYPE) return decodeProtobuf(raw);
   const text = raw.toString('utf8');
   if (JSON_TYPES.includes(type) || type === '') {
     try {
@@ -50,7 +58,13 @@ export function decodeBody(raw: Buffer, type: string): Json | undefined {
   throw unsupportedMediaType(type, [...JSON_TYPES.slice(0, 1), 'application/yaml']);
 }
 
-export function sendJson(res: ServerResponse, code: number, body: unknown, warnings: readonly string[] = [], pretty = false): void {
+export function sendJson(
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  warnings: readonly string[] = [],
+  pretty = false,
+): void {
   const text = pretty ? `${JSON.stringify(body, null, 2)}\n` : JSON.stringify(body);
   const headers: Record<string, string | string[]> = {
     'Content-Type': 'application/json',
@@ -67,11 +81,15 @@ export function sendError(res: ServerResponse, err: ApiError, warnings: readonly
     res.destroy();
     return;
   }
-  if (err.details?.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(err.details.retryAfterSeconds));
+  if (err.details?.retryAfterSeconds !== undefined)
+    res.setHeader('Retry-After', String(err.details.retryAfterSeconds));
   sendJson(res, err.code, err.toStatus(), warnings);
 }
 
 export function sendText(res: ServerResponse, code: number, text: string): void {
-  res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(text)) });
+  res.writeHead(code, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(text)),
+  });
   res.end(text);
 }

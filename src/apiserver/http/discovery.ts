@@ -35,7 +35,11 @@ function groupJson(name: string, versions: readonly string[]): JsonObject {
 }
 
 export function apiGroupList(registry: ResourceRegistry): JsonObject {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: registry.groups().map((g) => groupJson(g.name, g.versions)) };
+  return {
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: registry.groups().map((g) => groupJson(g.name, g.versions)),
+  };
 }
 
 export function apiGroup(registry: ResourceRegistry, group: string): JsonObject | undefined {
@@ -52,13 +56,28 @@ function resourceJson(def: ResourceDef): JsonObject[] {
     verbs: VERBS,
     ...(def.shortNames.length ? { shortNames: [...def.shortNames] } : {}),
     ...(def.categories.length ? { categories: [...def.categories] } : {}),
-    storageVersionHash: Buffer.from(`${def.group}/${def.storageVersion}/${def.kind}`).toString('base64').slice(0, 11),
+    storageVersionHash: Buffer.from(`${def.group}/${def.storageVersion}/${def.kind}`)
+      .toString('base64')
+      .slice(0, 11),
   };
   if (!def.statusSubresource) return [main];
-  return [main, { name: `${def.resource}/status`, singularName: '', namespaced: def.namespaced, kind: def.kind, verbs: STATUS_VERBS }];
+  return [
+    main,
+    {
+      name: `${def.resource}/status`,
+      singularName: '',
+      namespaced: def.namespaced,
+      kind: def.kind,
+      verbs: STATUS_VERBS,
+    },
+  ];
 }
 
-export function apiResourceList(registry: ResourceRegistry, group: string, version: string): JsonObject | undefined {
+export function apiResourceList(
+  registry: ResourceRegistry,
+  group: string,
+  version: string,
+): JsonObject | undefined {
   const defs = registry.resourcesIn(group, version);
   if (defs.length === 0) return undefined;
   return {

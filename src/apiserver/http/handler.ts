@@ -41,7 +41,20 @@ function discovery(ctx: HandlerContext, r: Route, url: URL): unknown {
   const reg = ctx.engine.registry;
   switch (r.kind) {
     case 'root':
-      return { paths: ['/api', '/api/v1', '/apis', '/healthz', '/openapi/v3', '/version', ...reg.groupVersionPaths().filter((p) => p !== 'api/v1').map((p) => `/${p}`)] };
+      return {
+        paths: [
+          '/api',
+          '/api/v1',
+          '/apis',
+          '/healthz',
+          '/openapi/v3',
+          '/version',
+          ...reg
+            .groupVersionPaths()
+            .filter((p) => p !== 'api/v1')
+            .map((p) => `/${p}`),
+        ],
+      };
     case 'version':
       return SERVER_VERSION;
     case 'api':
@@ -87,7 +100,8 @@ function verbOf(method: string, r: ResourceRoute, url: URL): Verb {
 
 function scopeOf(r: ResourceRoute, q: URLSearchParams, verb: Verb): Scope {
   const dry = q.getAll('dryRun');
-  if (dry.some((d) => d !== 'All')) throw badRequest(`Invalid dry run value: ${dry.join(',')} (only "All" is supported)`);
+  if (dry.some((d) => d !== 'All'))
+    throw badRequest(`Invalid dry run value: ${dry.join(',')} (only "All" is supported)`);
   const fv = q.get('fieldValidation') ?? 'Warn';
   if (fv !== 'Strict' && fv !== 'Warn' && fv !== 'Ignore') {
     throw badRequest(`fieldValidation must be one of "Ignore", "Warn" or "Strict", got "${fv}"`);
@@ -123,7 +137,13 @@ function listOpts(q: URLSearchParams) {
   };
 }
 
-async function serveResource(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse, r: ResourceRoute, url: URL): Promise<void> {
+async function serveResource(
+  ctx: HandlerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  r: ResourceRoute,
+  url: URL,
+): Promise<void> {
   const q = url.searchParams;
   const verb = verbOf(req.method ?? 'GET', r, url);
   const delay = ctx.faults.delayFor(verb, r.def.resource);
@@ -135,21 +155,39 @@ async function serveResource(ctx: HandlerContext, req: IncomingMessage, res: Ser
   const table = acceptsTable(req.headers.accept);
   if (verb === 'watch') {
     const timeoutSeconds = intParam(q, 'timeoutSeconds');
-    serveWatch(req, res, ctx, scope, {
-      ...listOpts(q),
-      ...(q.get('resourceVersion') !== null ? { resourceVersion: q.get('resourceVersion')! } : {}),
-      sendInitialEvents: q.get('sendInitialEvents') === 'true',
-      allowBookmarks: q.get('allowWatchBookmarks') === 'true',
-      ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
-    }, table ? (o) => toTable(scope.def, o, ctx.engine.ports.now().getTime()) : undefined);
+    serveWatch(
+      req,
+      res,
+      ctx,
+      scope,
+      {
+        ...listOpts(q),
+        ...(q.get('resourceVersion') !== null ? { resourceVersion: q.get('resourceVersion')! } : {}),
+        sendInitialEvents: q.get('sendInitialEvents') === 'true',
+        allowBookmarks: q.get('allowWatchBookmarks') === 'true',
+        ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+      },
+      table ? (o) => toTable(scope.def, o, ctx.engine.ports.now().getTime()) : undefined,
+    );
     return;
   }
-  const needsBody = verb === 'create' || verb === 'update' || verb === 'patch' || verb === 'delete' || verb === 'deletecollection';
+  const needsBody =
+    verb === 'create' ||
+    verb === 'update' ||
+    verb === 'patch' ||
+    verb === 'delete' ||
+    verb === 'deletecollection';
   const type = mediaType(req.headers['content-type']);
   const body: Json | undefined = needsBody ? decodeBody(await readBody(req), type) : undefined;
   const e = ctx.engine;
   const send = (code: number, obj: Json): void =>
-    sendJson(res, code, table ? toTable(scope.def, obj, e.ports.now().getTime()) : obj, scope.warnings, pretty);
+    sendJson(
+      res,
+      code,
+      table ? toTable(scope.def, obj, e.ports.now().getTime()) : obj,
+      scope.warnings,
+      pretty,
+    );
   switch (verb) {
     case 'get':
       return send(200, get(e, scope));
@@ -173,7 +211,12 @@ async function serveResource(ctx: HandlerContext, req: IncomingMessage, res: Ser
   }
 }
 
-async function serveFaults(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse, action: string | undefined): Promise<void> {
+async function serveFaults(
+  ctx: HandlerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  action: string | undefined,
+): Promise<void> {
   const method = req.method ?? 'GET';
   if (action === 'drop-watches' && method === 'POST') {
     ctx.faults.dropWatches();
@@ -211,7 +254,13 @@ export function createHandler(ctx: HandlerContext): (req: IncomingMessage, res: 
     run().catch((err: unknown) => {
       if (err instanceof ApiError) return sendError(res, err);
       ctx.onError(err);
-      sendError(res, new ApiError('InternalError', `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`));
+      sendError(
+        res,
+        new ApiError(
+          'InternalError',
+          `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`,
+        ),
+      );
     });
   };
 }

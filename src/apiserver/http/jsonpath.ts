@@ -4,13 +4,17 @@
  */
 import { isObject, type Json } from '../types.js';
 
-type Step = { field: string } | { index: number } | { all: true } | { filter: { key: string; value: string } };
+type Step =
+  { field: string } | { index: number } | { all: true } | { filter: { key: string; value: string } };
 
 const STEP = /^\.([A-Za-z0-9_$-]+)|^\[(\d+)\]|^\[\*\]|^\[\?\(@\.([A-Za-z0-9_]+)\s*==\s*["']([^"']*)["']\)\]/;
 
 export function parsePath(path: string): Step[] | undefined {
   const steps: Step[] = [];
-  let rest = path.trim().replace(/^\{(.*)\}$/, '$1').replace(/^\$/, '');
+  let rest = path
+    .trim()
+    .replace(/^\{(.*)\}$/, '$1')
+    .replace(/^\$/, '');
   while (rest.length > 0) {
     const m = STEP.exec(rest);
     if (!m) return undefined;

@@ -45,7 +45,8 @@ function resourceRoute(registry: ResourceRegistry, group: string, version: strin
   }
   const [resource, name, sub, ...extra] = segs;
   const def = resource === undefined ? undefined : registry.lookup(group, version, resource);
-  if (!def || extra.length > 0 || (def.namespaced === false && namespace !== undefined)) return { kind: 'not-found' };
+  if (!def || extra.length > 0 || (def.namespaced === false && namespace !== undefined))
+    return { kind: 'not-found' };
   if (sub !== undefined && !(sub === 'status' && def.statusSubresource)) return { kind: 'not-found' };
   return {
     kind: 'resource',
@@ -58,13 +59,17 @@ function resourceRoute(registry: ResourceRegistry, group: string, version: strin
 }
 
 export function route(registry: ResourceRegistry, pathname: string): Route {
-  const segs = pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  const segs = pathname
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decodeURIComponent);
   const [a, b, c] = segs;
   if (a === undefined) return { kind: 'root' };
   if (segs.length === 1 && a === 'version') return { kind: 'version' };
   if (segs.length === 1 && HEALTH.has(a)) return { kind: 'health' };
   if (a === 'openapi' && b === 'v3') return openapiRoute(segs.slice(2));
-  if (a === ADMIN_PREFIX && b === 'faults') return { kind: 'faults', ...(c !== undefined ? { action: c } : {}) };
+  if (a === ADMIN_PREFIX && b === 'faults')
+    return { kind: 'faults', ...(c !== undefined ? { action: c } : {}) };
   if (a === 'api') {
     if (b === undefined) return { kind: 'api' };
     if (b !== 'v1') return { kind: 'not-found' };

@@ -48,7 +48,11 @@ export function serveWatch(
     if (!(err instanceof StoreGone)) throw err;
     gone = err;
   }
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+    'Transfer-Encoding': 'chunked',
+  });
   res.flushHeaders();
   started = true;
   for (const t of pending) res.write(t);
@@ -65,16 +69,25 @@ export function serveWatch(
   const unregister = ctx.open.add(finish);
   const unDrop = ctx.faults.onDrop(finish);
   if (gone) {
-    line('ERROR', expired(`The resourceVersion for the provided watch is too old. (${gone.message})`).toStatus());
+    line(
+      'ERROR',
+      expired(`The resourceVersion for the provided watch is too old. (${gone.message})`).toStatus(),
+    );
     finish();
     return;
   }
-  const timeoutS = opts.timeoutSeconds !== undefined && opts.timeoutSeconds > 0 ? Math.min(opts.timeoutSeconds, ctx.limits.maxTimeoutSeconds) : ctx.limits.maxTimeoutSeconds;
+  const timeoutS =
+    opts.timeoutSeconds !== undefined && opts.timeoutSeconds > 0
+      ? Math.min(opts.timeoutSeconds, ctx.limits.maxTimeoutSeconds)
+      : ctx.limits.maxTimeoutSeconds;
   timers.push(setTimeout(finish, timeoutS * 1000));
   const dropAfter = ctx.faults.dropWatchesAfterMs;
   if (dropAfter !== undefined) timers.push(setTimeout(finish, dropAfter));
   if (opts.allowBookmarks) {
-    const tick = setInterval(() => line('BOOKMARK', bookmark(scope, ctx.engine.store.resourceVersion)), ctx.limits.bookmarkIntervalMs);
+    const tick = setInterval(
+      () => line('BOOKMARK', bookmark(scope, ctx.engine.store.resourceVersion)),
+      ctx.limits.bookmarkIntervalMs,
+    );
     timers.push(tick);
   }
   req.on('close', finish);

@@ -13,7 +13,8 @@ type Container = Json[] | { [key: string]: Json };
 /** RFC 6901 §4: "~1" is "/", "~0" is "~". */
 export function parsePointer(pointer: string): string[] {
   if (pointer === '') return [];
-  if (!pointer.startsWith('/')) throw new JsonPatchError(`invalid JSON pointer "${pointer}" (must start with "/")`);
+  if (!pointer.startsWith('/'))
+    throw new JsonPatchError(`invalid JSON pointer "${pointer}" (must start with "/")`);
   return pointer
     .slice(1)
     .split('/')
@@ -22,9 +23,11 @@ export function parsePointer(pointer: string): string[] {
 
 function arrayIndex(arr: Json[], token: string, forAdd: boolean, pointer: string): number {
   if (forAdd && token === '-') return arr.length;
-  if (!/^(0|[1-9]\d*)$/.test(token)) throw new JsonPatchError(`invalid array index "${token}" in "${pointer}"`);
+  if (!/^(0|[1-9]\d*)$/.test(token))
+    throw new JsonPatchError(`invalid array index "${token}" in "${pointer}"`);
   const i = Number(token);
-  if (i > arr.length || (!forAdd && i === arr.length)) throw new JsonPatchError(`index ${i} out of range in "${pointer}"`);
+  if (i > arr.length || (!forAdd && i === arr.length))
+    throw new JsonPatchError(`index ${i} out of range in "${pointer}"`);
   return i;
 }
 
@@ -70,7 +73,8 @@ function removeAt(doc: Json, pointer: string): Json {
 
 function str(op: { [key: string]: Json }, field: string, index: number): string {
   const v = op[field];
-  if (typeof v !== 'string') throw new JsonPatchError(`operation ${index}: "${field}" is required and must be a string`);
+  if (typeof v !== 'string')
+    throw new JsonPatchError(`operation ${index}: "${field}" is required and must be a string`);
   return v;
 }
 
@@ -92,14 +96,16 @@ function applyOne(doc: Json, op: Json, index: number): Json {
       return addAt(parsePointer(path).length === 0 ? doc : removeAt(doc, path), path, value());
     case 'move': {
       const from = str(op, 'from', index);
-      if (path.startsWith(`${from}/`)) throw new JsonPatchError(`operation ${index}: cannot move "${from}" into itself`);
+      if (path.startsWith(`${from}/`))
+        throw new JsonPatchError(`operation ${index}: cannot move "${from}" into itself`);
       const moved = clone(getAt(doc, from));
       return addAt(removeAt(doc, from), path, moved);
     }
     case 'copy':
       return addAt(doc, path, clone(getAt(doc, str(op, 'from', index))));
     case 'test':
-      if (!jsonEqual(getAt(doc, path), op.value)) throw new JsonPatchError(`operation ${index}: test failed at "${path}"`);
+      if (!jsonEqual(getAt(doc, path), op.value))
+        throw new JsonPatchError(`operation ${index}: test failed at "${path}"`);
       return doc;
     default:
       throw new JsonPatchError(`operation ${index}: unknown op "${kind}"`);

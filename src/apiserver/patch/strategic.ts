@@ -24,7 +24,8 @@ function isDirectiveKey(k: string): boolean {
 
 /** A patch fragment with every directive removed (for `$patch: replace` and newly added elements). */
 function strip(x: Json): Json {
-  if (Array.isArray(x)) return x.filter((e) => !(isObject(e) && PATCH in e && Object.keys(e).length === 1)).map(strip);
+  if (Array.isArray(x))
+    return x.filter((e) => !(isObject(e) && PATCH in e && Object.keys(e).length === 1)).map(strip);
   if (!isObject(x)) return x;
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(x)) if (!isDirectiveKey(k) && v !== null) out[k] = strip(v);
@@ -38,7 +39,8 @@ class Merger {
     const directive = patch[PATCH];
     if (directive === 'delete') return undefined;
     if (directive === 'replace') return strip(patch) as JsonObject;
-    if (directive !== undefined && directive !== 'merge') throw new SmpError(`unknown patch type: ${String(directive)}`);
+    if (directive !== undefined && directive !== 'merge')
+      throw new SmpError(`unknown patch type: ${String(directive)}`);
     const result: JsonObject = original ? { ...original } : {};
     this.retainKeys(result, patch);
     for (const [k, v] of Object.entries(patch)) {
@@ -86,7 +88,9 @@ class Merger {
       const strategy = listStrategy(this.kind, path ? `${path}.${field}` : field);
       const keys = strategy && 'keys' in strategy ? strategy.keys : undefined;
       const rank = (e: Json): number => {
-        const i = order.findIndex((o) => (keys && isObject(o) && isObject(e) ? this.matches(e, o, keys) : jsonEqual(o, e)));
+        const i = order.findIndex((o) =>
+          keys && isObject(o) && isObject(e) ? this.matches(e, o, keys) : jsonEqual(o, e),
+        );
         return i < 0 ? order.length : i;
       };
       result[field] = cur
@@ -113,7 +117,8 @@ class Merger {
     const primary = strategy.keys[0]!;
     for (const elem of patch) {
       if (!isObject(elem)) throw new SmpError(`invalid patch: elements of ${path} must be objects`);
-      if (!(primary in elem)) throw new SmpError(`map: ${JSON.stringify(elem)} does not contain declared merge key: ${primary}`);
+      if (!(primary in elem))
+        throw new SmpError(`map: ${JSON.stringify(elem)} does not contain declared merge key: ${primary}`);
       if (elem[PATCH] === 'delete') {
         for (let i = base.length - 1; i >= 0; i--) {
           const cur = base[i];

@@ -67,9 +67,31 @@ const SPECS: readonly BuiltinSpec[] = [
       AGE,
     ],
   },
-  { group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true, fieldSelectors: ['type'], columns: [col('Type', '.type'), AGE] },
-  { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, shortNames: ['cm'] },
-  { group: '', version: 'v1', resource: 'endpoints', kind: 'Endpoints', namespaced: true, shortNames: ['ep'] },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'secrets',
+    kind: 'Secret',
+    namespaced: true,
+    fieldSelectors: ['type'],
+    columns: [col('Type', '.type'), AGE],
+  },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'configmaps',
+    kind: 'ConfigMap',
+    namespaced: true,
+    shortNames: ['cm'],
+  },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'endpoints',
+    kind: 'Endpoints',
+    namespaced: true,
+    shortNames: ['ep'],
+  },
   {
     group: '',
     version: 'v1',
@@ -79,7 +101,16 @@ const SPECS: readonly BuiltinSpec[] = [
     shortNames: ['po'],
     categories: ['all'],
     status: true,
-    fieldSelectors: ['spec.nodeName', 'status.phase', 'status.podIP', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork', 'status.nominatedNodeName'],
+    fieldSelectors: [
+      'spec.nodeName',
+      'status.phase',
+      'status.podIP',
+      'spec.restartPolicy',
+      'spec.schedulerName',
+      'spec.serviceAccountName',
+      'spec.hostNetwork',
+      'status.nominatedNodeName',
+    ],
     columns: [col('Status', '.status.phase'), col('Node', '.spec.nodeName', 1), AGE],
   },
   {
@@ -102,7 +133,12 @@ const SPECS: readonly BuiltinSpec[] = [
       'source',
       'type',
     ],
-    columns: [col('Type', '.type'), col('Reason', '.reason'), col('Object', '.involvedObject.name'), col('Message', '.message')],
+    columns: [
+      col('Type', '.type'),
+      col('Reason', '.reason'),
+      col('Object', '.involvedObject.name'),
+      col('Message', '.message'),
+    ],
   },
   {
     group: 'events.k8s.io',
@@ -111,9 +147,22 @@ const SPECS: readonly BuiltinSpec[] = [
     kind: 'Event',
     namespaced: true,
     shortNames: ['ev'],
-    fieldSelectors: ['regarding.kind', 'regarding.namespace', 'regarding.name', 'regarding.uid', 'reason', 'type', 'reportingController'],
+    fieldSelectors: [
+      'regarding.kind',
+      'regarding.namespace',
+      'regarding.name',
+      'regarding.uid',
+      'reason',
+      'type',
+      'reportingController',
+    ],
     storage: { group: '', version: 'v1' },
-    columns: [col('Type', '.type'), col('Reason', '.reason'), col('Object', '.regarding.name'), col('Note', '.note')],
+    columns: [
+      col('Type', '.type'),
+      col('Reason', '.reason'),
+      col('Object', '.regarding.name'),
+      col('Note', '.note'),
+    ],
   },
   {
     group: 'discovery.k8s.io',
@@ -121,7 +170,12 @@ const SPECS: readonly BuiltinSpec[] = [
     resource: 'endpointslices',
     kind: 'EndpointSlice',
     namespaced: true,
-    columns: [col('AddressType', '.addressType'), col('Ports', '.ports[*].port'), col('Endpoints', '.endpoints[*].addresses[0]'), AGE],
+    columns: [
+      col('AddressType', '.addressType'),
+      col('Ports', '.ports[*].port'),
+      col('Endpoints', '.endpoints[*].addresses[0]'),
+      AGE,
+    ],
   },
   {
     group: 'coordination.k8s.io',
@@ -160,5 +214,8 @@ export const BUILTIN_RESOURCES: readonly ResourceDef[] = SPECS.map(toDef);
  * are the core/v1 Events, converted field by field (strategies/events.ts).
  */
 export const SHARED_STORAGE: ReadonlyMap<string, { group: string; resource: string }> = new Map(
-  SPECS.filter((s) => s.storage).map((s) => [`${s.group}/${s.resource}`, { group: s.storage!.group, resource: s.resource }]),
+  SPECS.filter((s) => s.storage).map((s) => [
+    `${s.group}/${s.resource}`,
+    { group: s.storage!.group, resource: s.resource },
+  ]),
 );

@@ -13,7 +13,8 @@ export class CrdError extends Error {
 }
 
 function str(x: Json | undefined, what: string): string {
-  if (typeof x !== 'string' || x === '') throw new CrdError(`${what} is required and must be a non-empty string`);
+  if (typeof x !== 'string' || x === '')
+    throw new CrdError(`${what} is required and must be a non-empty string`);
   return x;
 }
 
@@ -49,7 +50,8 @@ export function crdToResources(crd: JsonObject): ResourceDef[] {
   return versions
     .filter((v) => v.served !== false)
     .map((v) => {
-      const schema = isObject(v.schema) && isObject(v.schema.openAPIV3Schema) ? v.schema.openAPIV3Schema : undefined;
+      const schema =
+        isObject(v.schema) && isObject(v.schema.openAPIV3Schema) ? v.schema.openAPIV3Schema : undefined;
       return {
         group,
         version: str(v.name, `CRD ${name}: spec.versions[].name`),

@@ -36,7 +36,7 @@ export const CRD_RESOURCE: ResourceDef = {
   storageVersion: 'v1',
   fieldSelectors: [],
   unconditionalUpdate: true,
-  printerColumns: [{ name: 'Created At', type: 'date', jsonPath: '.metadata.creationTimestamp' }],
+  printerColumns: [{ name: 'Created At', type: 'string', jsonPath: '.metadata.creationTimestamp' }],
   custom: false,
 };
 
@@ -67,7 +67,8 @@ export class ResourceRegistry {
   }
 
   removeResource(group: string, resource: string): void {
-    for (const [k, d] of this.defs) if (d.group === group && d.resource === resource && d.custom) this.defs.delete(k);
+    for (const [k, d] of this.defs)
+      if (d.group === group && d.resource === resource && d.custom) this.defs.delete(k);
   }
 
   lookup(group: string, version: string, resource: string): ResourceDef | undefined {

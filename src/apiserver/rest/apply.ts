@@ -9,11 +9,32 @@
 import { badRequest } from '../errors.js';
 import { timestamp } from '../meta.js';
 import { listStrategyFor } from '../patch/list-types.js';
-import { apiVersionOf, clone, isObject, jsonEqual, meta, type Json, type JsonObject, type KubeObject, type ResourceDef } from '../types.js';
+import {
+  apiVersionOf,
+  clone,
+  isObject,
+  jsonEqual,
+  meta,
+  type Json,
+  type JsonObject,
+  type KubeObject,
+  type ResourceDef,
+} from '../types.js';
 
 type Seg = string; // "f:name", "k:{...}", "v:..." as in FieldsV1
 
-const SKIP_META = new Set(['name', 'namespace', 'managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds']);
+const SKIP_META = new Set([
+  'name',
+  'namespace',
+  'managedFields',
+  'resourceVersion',
+  'uid',
+  'creationTimestamp',
+  'generation',
+  'selfLink',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+]);
 
 function keyOf(elem: JsonObject, keys: readonly string[]): JsonObject {
   const out: JsonObject = {};
@@ -36,7 +57,9 @@ function leaves(def: ResourceDef, value: Json, path: string, segs: Seg[], out: S
     const strategy = listStrategyFor(def, path);
     if (strategy && 'set' in strategy) for (const v of value) out.push([...segs, `v:${JSON.stringify(v)}`]);
     else if (strategy) {
-      for (const e of value) if (isObject(e)) leaves(def, e, `${path}[]`, [...segs, `k:${JSON.stringify(keyOf(e, strategy.keys))}`], out);
+      for (const e of value)
+        if (isObject(e))
+          leaves(def, e, `${path}[]`, [...segs, `k:${JSON.stringify(keyOf(e, strategy.keys))}`], out);
     } else out.push(segs);
     return;
   }
@@ -91,6 +114,24 @@ function removePath(obj: JsonObject, segs: readonly Seg[]): void {
   }
 }
 
+/** Every proper prefix of the given paths, as JSON keys. */
+function prefixes(paths: readonly Seg[][]): Set<string> {
+  const out = new Set<string>();
+  for (const p of paths) for (let n = 1; n <= p.length; n++) out.add(JSON.stringify(p.slice(0, n)));
+  return out;
+}
+
+/** Whether the value at a FieldsV1 path is an empty map or list (a leftover of removed fields). */
+function isEmptyAt(obj: JsonObject, segs: readonly Seg[]): boolean {
+  let cur: Json | undefined = obj;
+  for (const seg of segs) {
+    if (seg.startsWith('f:') && isObject(cur)) cur = cur[seg.slice(2)];
+    else if (Array.isArray(cur)) cur = cur[findElem(cur, seg)];
+    else return false;
+  }
+  return (isObject(cur) && Object.keys(cur).length === 0) || (Array.isArray(cur) && cur.length === 0);
+}
+
 function mergeInto(def: ResourceDef, target: Json | undefined, applied: Json, path: string): Json {
   if (isObject(applied)) {
     const out: JsonObject = isObject(target) ? { ...target } : {};
@@ -121,14 +162,22 @@ interface ManagedEntry extends JsonObject {
 
 function managedEntries(obj: KubeObject): ManagedEntry[] {
   const mf = meta(obj).managedFields;
-  return Array.isArray(mf) ? (mf.filter((e) => isObject(e) && typeof e.manager === 'string') as ManagedEntry[]) : [];
+  return Array.isArray(mf)
+    ? (mf.filter((e) => isObject(e) && typeof e.manager === 'string') as ManagedEntry[])
+    : [];
 }
 
 /**
  * The object that results from applying `config` as `manager` over `live` (undefined when it does not
  * exist yet), with managedFields updated. `now` stamps the managedFields entry.
  */
-export function applyConfiguration(def: ResourceDef, live: KubeObject | undefined, config: KubeObject, manager: string, now: Date): KubeObject {
+export function applyConfiguration(
+  def: ResourceDef,
+  live: KubeObject | undefined,
+  config: KubeObject,
+  manager: string,
+  now: Date,
+): KubeObject {
   if (manager === '') throw badRequest('fieldManager is required for apply requests');
   const applied: Seg[][] = [];
   leaves(def, config, '', [], applied, true);
@@ -142,9 +191,16 @@ export function applyConfiguration(def: ResourceDef, live: KubeObject | undefine
       .flatMap((e) => fromFieldsV1(e.fieldsV1))
       .map((p) => JSON.stringify(p)),
   );
+  const kept = prefixes([...applied, ...[...othersOwn].map((k) => JSON.parse(k) as Seg[])]);
   for (const p of fromFieldsV1(previous?.fieldsV1)) {
     const k = JSON.stringify(p);
-    if (!appliedKeys.has(k) && !othersOwn.has(k)) removePath(result, p);
+    if (appliedKeys.has(k) || othersOwn.has(k)) continue;
+    removePath(result, p);
+    for (let n = p.length - 1; n > 0; n--) {
+      const parent = p.slice(0, n);
+      if (kept.has(JSON.stringify(parent)) || !isEmptyAt(result, parent)) break;
+      removePath(result, parent);
+    }
   }
   result = mergeInto(def, result, config, '') as JsonObject;
   const entry: ManagedEntry = {
@@ -155,6 +211,9 @@ export function applyConfiguration(def: ResourceDef, live: KubeObject | undefine
     fieldsType: 'FieldsV1',
     fieldsV1: toFieldsV1(applied),
   };
-  meta(result).managedFields = [...entries.filter((e) => !(e.manager === manager && e.operation === 'Apply')), entry];
+  meta(result).managedFields = [
+    ...entries.filter((e) => !(e.manager === manager && e.operation === 'Apply')),
+    entry,
+  ];
   return result;
 }

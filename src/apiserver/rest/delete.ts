@@ -29,10 +29,18 @@ function checkPreconditions(scope: Scope, options: Json | undefined, current: Ku
   const uid = metaString(current, 'uid');
   const rv = metaString(current, 'resourceVersion');
   if (typeof pre.uid === 'string' && pre.uid !== uid) {
-    throw conflict(scope.def, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${uid ?? ''}`);
+    throw conflict(
+      scope.def,
+      name,
+      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${uid ?? ''}`,
+    );
   }
   if (typeof pre.resourceVersion === 'string' && pre.resourceVersion !== rv) {
-    throw conflict(scope.def, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${rv ?? ''}`);
+    throw conflict(
+      scope.def,
+      name,
+      `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${rv ?? ''}`,
+    );
   }
 }
 
@@ -47,7 +55,8 @@ export function remove(engine: Engine, scope: Scope, options?: Json): DeleteResu
   }
   if (finalizersOf(current).length > 0) {
     const m = meta(current);
-    if (m.deletionTimestamp !== undefined || scope.dryRun) return { object: fromStorage(scope.def, current), gone: false };
+    if (m.deletionTimestamp !== undefined || scope.dryRun)
+      return { object: fromStorage(scope.def, current), gone: false };
     m.deletionTimestamp = timestamp(engine.ports.now());
     m.deletionGracePeriodSeconds = 0;
     m.generation = (typeof m.generation === 'number' ? m.generation : 1) + 1;
@@ -58,10 +67,19 @@ export function remove(engine: Engine, scope: Scope, options?: Json): DeleteResu
 }
 
 /** Deletes every object a list with `opts` returns; answers with the list of deleted objects. */
-export function removeCollection(engine: Engine, scope: Scope, opts: ListOptions, options?: Json): KubeObject {
+export function removeCollection(
+  engine: Engine,
+  scope: Scope,
+  opts: ListOptions,
+  options?: Json,
+): KubeObject {
   const matched = list(engine, scope, opts);
   const items = (matched.items as KubeObject[]).map((o) => {
-    const one: Scope = { ...scope, name: metaString(o, 'name') ?? '', namespace: metaString(o, 'namespace') ?? scope.namespace };
+    const one: Scope = {
+      ...scope,
+      name: metaString(o, 'name') ?? '',
+      namespace: metaString(o, 'namespace') ?? scope.namespace,
+    };
     return remove(engine, one, options).object;
   });
   return { ...matched, items };

@@ -63,19 +63,30 @@ export function checkBody(scope: Scope, body: Json | undefined): KubeObject {
   if (!isObject(body)) throw badRequest('the request body must be a JSON object');
   const want = apiVersionOf(scope.def);
   if (body.apiVersion !== undefined && body.apiVersion !== want) {
-    throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${want})`);
+    throw badRequest(
+      `the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${want})`,
+    );
   }
   if (body.kind !== undefined && body.kind !== scope.def.kind) {
-    throw badRequest(`the kind in the data (${String(body.kind)}) does not match the expected kind (${scope.def.kind})`);
+    throw badRequest(
+      `the kind in the data (${String(body.kind)}) does not match the expected kind (${scope.def.kind})`,
+    );
   }
   body.apiVersion = want;
   body.kind = scope.def.kind;
   const m = meta(body);
-  if (scope.def.namespaced && m.namespace !== undefined && m.namespace !== '' && m.namespace !== scope.namespace) {
+  if (
+    scope.def.namespaced &&
+    m.namespace !== undefined &&
+    m.namespace !== '' &&
+    m.namespace !== scope.namespace
+  ) {
     throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
   if (scope.name !== undefined && m.name !== undefined && m.name !== scope.name) {
-    throw badRequest(`the name of the object (${String(m.name)}) does not match the name on the URL (${scope.name})`);
+    throw badRequest(
+      `the name of the object (${String(m.name)}) does not match the name on the URL (${scope.name})`,
+    );
   }
   return body;
 }
@@ -86,5 +97,10 @@ export function resourceVersionOf(obj: KubeObject): string | undefined {
 }
 
 export function rvRequired(): FieldError {
-  return { type: 'FieldValueInvalid', field: 'metadata.resourceVersion', value: '0x0', detail: 'must be specified for an update' };
+  return {
+    type: 'FieldValueInvalid',
+    field: 'metadata.resourceVersion',
+    value: '0x0',
+    detail: 'must be specified for an update',
+  };
 }

@@ -22,7 +22,14 @@ export function prepareCrd(obj: KubeObject, isCreate: boolean): void {
     const name = metaString(obj, 'name');
     const first = defs[0];
     if (first && name !== `${first.resource}.${first.group}`) {
-      errors = [{ type: 'FieldValueInvalid', field: 'metadata.name', value: name, detail: `must be spec.names.plural+"."+spec.group` }];
+      errors = [
+        {
+          type: 'FieldValueInvalid',
+          field: 'metadata.name',
+          value: name,
+          detail: `must be spec.names.plural+"."+spec.group`,
+        },
+      ];
     }
   } catch (err) {
     if (!(err instanceof CrdError)) throw err;
@@ -37,7 +44,12 @@ export function prepareCrd(obj: KubeObject, isCreate: boolean): void {
       storedVersions: [storage],
       conditions: [
         { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found' },
-        { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' },
+        {
+          type: 'Established',
+          status: 'True',
+          reason: 'InitialNamesAccepted',
+          message: 'the initial names have been accepted',
+        },
       ],
     };
   }
@@ -45,7 +57,12 @@ export function prepareCrd(obj: KubeObject, isCreate: boolean): void {
 
 /** Deletes one stored object now, releasing what its strategy allocated, then cascades. */
 export function removeObject(engine: Engine, storage: string, obj: KubeObject, gc = true): KubeObject {
-  const gone = engine.store.delete(storage, metaString(obj, 'namespace') ?? '', metaString(obj, 'name') ?? '', obj);
+  const gone = engine.store.delete(
+    storage,
+    metaString(obj, 'namespace') ?? '',
+    metaString(obj, 'name') ?? '',
+    obj,
+  );
   const txn = new AllocationTxn();
   strategyFor(storage).afterDelete?.(gone, { allocators: engine.allocators, txn });
   txn.commit();
@@ -96,7 +113,9 @@ export function collectGarbage(engine: Engine): void {
     const orphans = owned.filter((x) => x.owners.every((u) => !live.has(u)));
     if (orphans.length === 0) return;
     for (const x of orphans) {
-      if (engine.store.has(x.storage, metaString(x.obj, 'namespace') ?? '', metaString(x.obj, 'name') ?? '')) {
+      if (
+        engine.store.has(x.storage, metaString(x.obj, 'namespace') ?? '', metaString(x.obj, 'name') ?? '')
+      ) {
         removeObject(engine, x.storage, x.obj, false);
       }
     }

@@ -11,7 +11,15 @@ import { applyStrategicMergePatch, SmpError } from '../patch/strategic.js';
 import { fromStorage } from '../strategies/conversion.js';
 import { isObject, meta, type Json, type KubeObject } from '../types.js';
 import { applyConfiguration } from './apply.js';
-import { checkBody, nsKey, requireName, resourceVersionOf, storageOf, type Engine, type Scope } from './engine.js';
+import {
+  checkBody,
+  nsKey,
+  requireName,
+  resourceVersionOf,
+  storageOf,
+  type Engine,
+  type Scope,
+} from './engine.js';
 import { create, replace, type WriteResult } from './write.js';
 
 export const JSON_PATCH = 'application/json-patch+json';
@@ -22,7 +30,10 @@ export const PATCH_TYPES: readonly string[] = [JSON_PATCH, MERGE_PATCH, STRATEGI
 
 function patchFailed(err: unknown): never {
   if (err instanceof JsonPatchError) {
-    throw new ApiError('Invalid', `the server rejected our request due to an error in our request: ${err.message}`);
+    throw new ApiError(
+      'Invalid',
+      `the server rejected our request due to an error in our request: ${err.message}`,
+    );
   }
   if (err instanceof SmpError) throw new ApiError('BadRequest', err.message);
   throw err;
@@ -48,7 +59,13 @@ export interface PatchOptions {
   readonly force?: boolean;
 }
 
-export function patch(engine: Engine, scope: Scope, contentType: string, body: Json, _opts: PatchOptions = {}): WriteResult {
+export function patch(
+  engine: Engine,
+  scope: Scope,
+  contentType: string,
+  body: Json,
+  _opts: PatchOptions = {},
+): WriteResult {
   const name = requireName(scope);
   const storage = storageOf(engine, scope.def);
   const current = engine.store.get(storage, nsKey(scope), name);

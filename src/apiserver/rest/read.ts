@@ -51,7 +51,8 @@ interface Filter {
 
 function filterOf(scope: Scope, labelSelector?: string, fieldSelector?: string): Filter {
   const fields = parseFieldQuery(fieldSelector ?? '', scope.def.fieldSelectors);
-  const byName = scope.name === undefined ? [] : [{ field: 'metadata.name', operator: '=' as const, value: scope.name }];
+  const byName =
+    scope.name === undefined ? [] : [{ field: 'metadata.name', operator: '=' as const, value: scope.name }];
   return { labels: parseLabelQuery(labelSelector ?? ''), fields: [...fields, ...byName] };
 }
 
@@ -67,7 +68,8 @@ interface ContinueToken {
 function decodeContinue(token: string): ContinueToken {
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Partial<ContinueToken>;
-    if (typeof parsed.after === 'string' && typeof parsed.rv === 'number') return { after: parsed.after, rv: parsed.rv };
+    if (typeof parsed.after === 'string' && typeof parsed.rv === 'number')
+      return { after: parsed.after, rv: parsed.rv };
   } catch {
     // fall through to the BadRequest below
   }
@@ -83,7 +85,9 @@ export function list(engine: Engine, scope: Scope, opts: ListOptions = {}): Kube
   const rv = engine.store.resourceVersion;
   const start = opts.continueToken ? decodeContinue(opts.continueToken) : undefined;
   if (start && start.rv < engine.store.oldestWatchable) {
-    throw expired('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+    throw expired(
+      'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+    );
   }
   const ns = scope.def.namespaced ? scope.namespace : undefined;
   let items = engine.store
@@ -149,4 +153,3 @@ export function watch(engine: Engine, scope: Scope, opts: WatchOptions, sink: Wa
   }
   return engine.store.watch(storage, ns, from, onEvent);
 }
-

@@ -12,7 +12,17 @@ import { AllocationTxn } from '../strategies/allocators.js';
 import { fromStorage, toStorage } from '../strategies/conversion.js';
 import { strategyFor } from '../strategies/index.js';
 import { clone, jsonEqual, meta, metaString, type Json, type KubeObject } from '../types.js';
-import { checkBody, nsKey, requireName, requireNamespace, resourceVersionOf, rvRequired, storageOf, type Engine, type Scope } from './engine.js';
+import {
+  checkBody,
+  nsKey,
+  requireName,
+  requireNamespace,
+  resourceVersionOf,
+  rvRequired,
+  storageOf,
+  type Engine,
+  type Scope,
+} from './engine.js';
 import { afterCrdWrite, CRD_STORAGE, prepareCrd, removeObject } from './hooks.js';
 
 export interface WriteResult {
@@ -89,7 +99,11 @@ function checkFinalizers(scope: Scope, next: KubeObject, current: KubeObject): v
   const before = new Set(finalizersOf(current));
   const added = finalizersOf(next).filter((f) => !before.has(f));
   if (added.length > 0) {
-    throw forbidden(scope.def, metaString(current, 'name') ?? '', `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`);
+    throw forbidden(
+      scope.def,
+      metaString(current, 'name') ?? '',
+      `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`,
+    );
   }
 }
 
@@ -125,7 +139,8 @@ export function replace(engine: Engine, scope: Scope, input: KubeObject, current
   checkFinalizers(scope, next, current);
   if (storage === CRD_STORAGE) prepareCrd(next, false);
   const txn = new AllocationTxn();
-  const errors = strategyFor(storage).prepareUpdate?.(next, current, { allocators: engine.allocators, txn }) ?? [];
+  const errors =
+    strategyFor(storage).prepareUpdate?.(next, current, { allocators: engine.allocators, txn }) ?? [];
   if (errors.length > 0) fail(scope, name, errors, txn);
   if (sameContent(next, current) || scope.dryRun) {
     txn.rollback();

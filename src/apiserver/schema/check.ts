@@ -19,7 +19,12 @@ export function schemaOf(def: ResourceDef): KubeObject | undefined {
 }
 
 /** Prunes/defaults/validates `obj` for `def`, handling unknown fields per `mode` (warnings collected). */
-export function checkObject(def: ResourceDef, obj: KubeObject, mode: FieldValidation, warnings: string[]): CheckResult {
+export function checkObject(
+  def: ResourceDef,
+  obj: KubeObject,
+  mode: FieldValidation,
+  warnings: string[],
+): CheckResult {
   const unknown: string[] = [];
   const m = obj.metadata;
   if (isObject(m)) {

@@ -27,7 +27,14 @@ function kind(fields: JsonObject): JsonObject {
   return obj({ apiVersion: str, kind: str, metadata: { type: 'object' }, ...fields });
 }
 
-const servicePort = obj({ name: str, protocol: str, appProtocol: str, port: int, targetPort: intOrString, nodePort: int });
+const servicePort = obj({
+  name: str,
+  protocol: str,
+  appProtocol: str,
+  port: int,
+  targetPort: intOrString,
+  nodePort: int,
+});
 
 const serviceSpec = obj({
   ports: list(servicePort),
@@ -54,7 +61,9 @@ const serviceSpec = obj({
 
 const ingressPort = obj({ port: int, protocol: str, error: str });
 const serviceStatus = obj({
-  loadBalancer: obj({ ingress: list(obj({ ip: str, hostname: str, ipMode: str, ports: list(ingressPort) })) }),
+  loadBalancer: obj({
+    ingress: list(obj({ ip: str, hostname: str, ipMode: str, ports: list(ingressPort) })),
+  }),
   conditions: anyList,
 });
 
@@ -107,7 +116,10 @@ const eventsV1Event = kind({
 
 /** Schemas by "group/version/Kind" (core group is ""). */
 export const CORE_SCHEMAS: Readonly<Record<string, JsonObject>> = {
-  '/v1/Namespace': kind({ spec: obj({ finalizers: strings }), status: obj({ phase: str, conditions: anyList }) }),
+  '/v1/Namespace': kind({
+    spec: obj({ finalizers: strings }),
+    status: obj({ phase: str, conditions: anyList }),
+  }),
   '/v1/Node': kind({
     spec: obj({
       podCIDR: str,

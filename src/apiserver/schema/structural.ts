@@ -49,7 +49,12 @@ class Walker {
     }
     const type = typeof schema.type === 'string' ? schema.type : undefined;
     if (type && !typeMatches(type, value)) {
-      this.err('FieldValueTypeInvalid', path, value, `${path} in body must be of type ${type}: "${typeOf(value)}"`);
+      this.err(
+        'FieldValueTypeInvalid',
+        path,
+        value,
+        `${path} in body must be of type ${type}: "${typeOf(value)}"`,
+      );
       return value;
     }
     this.combinators(value, schema, path);
@@ -66,7 +71,8 @@ class Walker {
       sub.walk(clone(value), s, path);
       return sub.errors.length === 0;
     };
-    if (Array.isArray(schema.allOf)) for (const s of schema.allOf) if (isObject(s)) this.walk(clone(value), s, path);
+    if (Array.isArray(schema.allOf))
+      for (const s of schema.allOf) if (isObject(s)) this.walk(clone(value), s, path);
     if (Array.isArray(schema.anyOf) && !schema.anyOf.some(passes)) {
       this.err('FieldValueInvalid', path, value, `${path} in body must match at least one schema in anyOf`);
     }
@@ -81,19 +87,45 @@ class Walker {
       this.err('FieldValueNotSupported', path, value, `supported values: ${supported}`);
     }
     if (typeof value === 'number') {
-      if (typeof s.minimum === 'number' && (s.exclusiveMinimum === true ? value <= s.minimum : value < s.minimum)) {
-        this.err('FieldValueInvalid', path, value, `${path} in body should be greater than ${s.exclusiveMinimum === true ? '' : 'or equal to '}${s.minimum}`);
+      if (
+        typeof s.minimum === 'number' &&
+        (s.exclusiveMinimum === true ? value <= s.minimum : value < s.minimum)
+      ) {
+        this.err(
+          'FieldValueInvalid',
+          path,
+          value,
+          `${path} in body should be greater than ${s.exclusiveMinimum === true ? '' : 'or equal to '}${s.minimum}`,
+        );
       }
-      if (typeof s.maximum === 'number' && (s.exclusiveMaximum === true ? value >= s.maximum : value > s.maximum)) {
-        this.err('FieldValueInvalid', path, value, `${path} in body should be less than ${s.exclusiveMaximum === true ? '' : 'or equal to '}${s.maximum}`);
+      if (
+        typeof s.maximum === 'number' &&
+        (s.exclusiveMaximum === true ? value >= s.maximum : value > s.maximum)
+      ) {
+        this.err(
+          'FieldValueInvalid',
+          path,
+          value,
+          `${path} in body should be less than ${s.exclusiveMaximum === true ? '' : 'or equal to '}${s.maximum}`,
+        );
       }
     }
     if (typeof value === 'string') {
       if (typeof s.minLength === 'number' && value.length < s.minLength) {
-        this.err('FieldValueInvalid', path, value, `${path} in body should be at least ${s.minLength} chars long`);
+        this.err(
+          'FieldValueInvalid',
+          path,
+          value,
+          `${path} in body should be at least ${s.minLength} chars long`,
+        );
       }
       if (typeof s.maxLength === 'number' && value.length > s.maxLength) {
-        this.err('FieldValueTooLong', path, value, `${path} in body should be at most ${s.maxLength} chars long`);
+        this.err(
+          'FieldValueTooLong',
+          path,
+          value,
+          `${path} in body should be at most ${s.maxLength} chars long`,
+        );
       }
       if (typeof s.pattern === 'string' && !safeRegExp(s.pattern).test(value)) {
         this.err('FieldValueInvalid', path, value, `${path} in body should match '${s.pattern}'`);
@@ -129,11 +161,17 @@ class Walker {
     if (props) this.defaults(out, props, path);
     if (Array.isArray(s.required)) {
       for (const r of s.required) {
-        if (typeof r === 'string' && !(r in out)) this.err('FieldValueRequired', path ? `${path}.${r}` : r, undefined, '');
+        if (typeof r === 'string' && !(r in out))
+          this.err('FieldValueRequired', path ? `${path}.${r}` : r, undefined, '');
       }
     }
     if (typeof s.minProperties === 'number' && Object.keys(out).length < s.minProperties) {
-      this.err('FieldValueInvalid', path, out, `${path} in body should have at least ${s.minProperties} properties`);
+      this.err(
+        'FieldValueInvalid',
+        path,
+        out,
+        `${path} in body should have at least ${s.minProperties} properties`,
+      );
     }
     return out;
   }

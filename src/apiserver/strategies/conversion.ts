@@ -6,7 +6,14 @@
  *   when a v1beta1 client writes the object back. nodeSelectors have the same JSON shape in both.
  * Everything else only changes apiVersion.
  */
-import { apiVersionOf, clone, isObject, type JsonObject, type KubeObject, type ResourceDef } from '../types.js';
+import {
+  apiVersionOf,
+  clone,
+  isObject,
+  type JsonObject,
+  type KubeObject,
+  type ResourceDef,
+} from '../types.js';
 
 /** core/v1 field name -> events.k8s.io/v1 field name. */
 const EVENT_FIELDS: ReadonlyArray<readonly [string, string]> = [
@@ -19,7 +26,11 @@ const EVENT_FIELDS: ReadonlyArray<readonly [string, string]> = [
   ['count', 'deprecatedCount'],
 ];
 
-function rename(obj: KubeObject, pairs: ReadonlyArray<readonly [string, string]>, reverse: boolean): KubeObject {
+function rename(
+  obj: KubeObject,
+  pairs: ReadonlyArray<readonly [string, string]>,
+  reverse: boolean,
+): KubeObject {
   const out: KubeObject = {};
   const map = new Map(pairs.map(([a, b]) => (reverse ? [b, a] : [a, b])));
   for (const [k, v] of Object.entries(obj)) out[map.get(k) ?? k] = v;
@@ -61,7 +72,12 @@ export function fromStorage(def: ResourceDef, stored: KubeObject): KubeObject {
  * An object written at `def`'s version in storage form, given the storage def and, for updates, the
  * currently stored object (whose v1beta2-only BGPPeer fields a v1beta1 write keeps).
  */
-export function toStorage(def: ResourceDef, storage: ResourceDef, obj: KubeObject, existing?: KubeObject): KubeObject {
+export function toStorage(
+  def: ResourceDef,
+  storage: ResourceDef,
+  obj: KubeObject,
+  existing?: KubeObject,
+): KubeObject {
   let out = clone(obj);
   if (isEventsGroup(def)) out = rename(out, EVENT_FIELDS, true);
   if (isBgpPeer(def) && def.version === 'v1beta1' && isObject(out.spec)) {

@@ -35,7 +35,12 @@ function secretWrite(obj: KubeObject): FieldError[] {
   delete obj.stringData;
   for (const [k, v] of Object.entries(data)) {
     if (typeof v !== 'string' || v.length % 4 !== 0 || !BASE64.test(v)) {
-      errors.push({ type: 'FieldValueInvalid', field: `data[${k}]`, value: '<redacted>', detail: 'must be base64-encoded' });
+      errors.push({
+        type: 'FieldValueInvalid',
+        field: `data[${k}]`,
+        value: '<redacted>',
+        detail: 'must be base64-encoded',
+      });
     }
   }
   if (Object.keys(data).length > 0 || obj.data !== undefined) obj.data = data;
@@ -50,14 +55,29 @@ function endpointSliceWrite(obj: KubeObject, old?: KubeObject): FieldError[] {
     errors.push(
       obj.addressType === undefined
         ? { type: 'FieldValueRequired', field: 'addressType', detail: '' }
-        : { type: 'FieldValueNotSupported', field: 'addressType', value: obj.addressType, detail: 'supported values: "FQDN", "IPv4", "IPv6"' },
+        : {
+            type: 'FieldValueNotSupported',
+            field: 'addressType',
+            value: obj.addressType,
+            detail: 'supported values: "FQDN", "IPv4", "IPv6"',
+          },
     );
   }
   if (old && old.addressType !== obj.addressType) {
-    errors.push({ type: 'FieldValueInvalid', field: 'addressType', value: obj.addressType, detail: 'field is immutable' });
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: 'addressType',
+      value: obj.addressType,
+      detail: 'field is immutable',
+    });
   }
   if (obj.endpoints !== undefined && !Array.isArray(obj.endpoints)) {
-    errors.push({ type: 'FieldValueTypeInvalid', field: 'endpoints', value: obj.endpoints, detail: 'must be a list' });
+    errors.push({
+      type: 'FieldValueTypeInvalid',
+      field: 'endpoints',
+      value: obj.endpoints,
+      detail: 'must be a list',
+    });
   }
   return errors;
 }

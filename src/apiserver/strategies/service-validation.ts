@@ -11,7 +11,8 @@ export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
 export const IP_FAMILY_POLICIES = ['SingleStack', 'PreferDualStack', 'RequireDualStack'] as const;
 export const IP_FAMILIES = ['IPv4', 'IPv6'] as const;
 const MAX_PORT = 65535;
-const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const MAX_LABEL = 63;
 const IANA_SVC_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 function oneOf(errors: FieldError[], field: string, v: Json | undefined, allowed: readonly string[]): void {
@@ -32,21 +33,52 @@ function validPort(v: Json | undefined): boolean {
 function validatePort(p: JsonObject, i: number, type: string, errors: FieldError[]): void {
   const f = `spec.ports[${i}]`;
   if (!validPort(p.port)) {
-    errors.push({ type: 'FieldValueInvalid', field: `${f}.port`, value: p.port, detail: `must be between 1 and ${MAX_PORT}, inclusive` });
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: `${f}.port`,
+      value: p.port,
+      detail: `must be between 1 and ${MAX_PORT}, inclusive`,
+    });
   }
   oneOf(errors, `${f}.protocol`, p.protocol, PROTOCOLS);
   const tp = p.targetPort;
-  if (tp !== undefined && !(validPort(tp) || (typeof tp === 'string' && IANA_SVC_NAME.test(tp) && tp.length <= 15))) {
-    errors.push({ type: 'FieldValueInvalid', field: `${f}.targetPort`, value: tp, detail: 'must be a port number between 1 and 65535 or an IANA service name' });
+  if (
+    tp !== undefined &&
+    !(validPort(tp) || (typeof tp === 'string' && IANA_SVC_NAME.test(tp) && tp.length <= 15))
+  ) {
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: `${f}.targetPort`,
+      value: tp,
+      detail: 'must be a port number between 1 and 65535 or an IANA service name',
+    });
   }
-  if (p.name !== undefined && (typeof p.name !== 'string' || (p.name !== '' && !DNS1035_LABEL.test(p.name)))) {
-    errors.push({ type: 'FieldValueInvalid', field: `${f}.name`, value: p.name, detail: 'must be a DNS-1035 label' });
+  if (
+    p.name !== undefined &&
+    (typeof p.name !== 'string' ||
+      (p.name !== '' && (!DNS1123_LABEL.test(p.name) || p.name.length > MAX_LABEL)))
+  ) {
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: `${f}.name`,
+      value: p.name,
+      detail: 'must be a DNS-1123 label',
+    });
   }
   if (p.nodePort !== undefined && p.nodePort !== 0) {
     if (type === 'ClusterIP' || type === 'ExternalName') {
-      errors.push({ type: 'FieldValueForbidden', field: `${f}.nodePort`, detail: `may not be used when \`type\` is '${type}'` });
+      errors.push({
+        type: 'FieldValueForbidden',
+        field: `${f}.nodePort`,
+        detail: `may not be used when \`type\` is '${type}'`,
+      });
     } else if (!validPort(p.nodePort)) {
-      errors.push({ type: 'FieldValueInvalid', field: `${f}.nodePort`, value: p.nodePort, detail: `must be between 1 and ${MAX_PORT}, inclusive` });
+      errors.push({
+        type: 'FieldValueInvalid',
+        field: `${f}.nodePort`,
+        value: p.nodePort,
+        detail: `must be between 1 and ${MAX_PORT}, inclusive`,
+      });
     }
   }
 }
@@ -55,28 +87,46 @@ function validatePorts(spec: JsonObject, type: string, errors: FieldError[]): vo
   const ports = spec.ports;
   const headless = spec.clusterIP === 'None';
   if (ports === undefined || (Array.isArray(ports) && ports.length === 0)) {
-    if (type !== 'ExternalName' && !headless) errors.push({ type: 'FieldValueRequired', field: 'spec.ports', detail: '' });
+    if (type !== 'ExternalName' && !headless)
+      errors.push({ type: 'FieldValueRequired', field: 'spec.ports', detail: '' });
     return;
   }
   if (!Array.isArray(ports)) {
-    errors.push({ type: 'FieldValueTypeInvalid', field: 'spec.ports', value: ports, detail: 'must be a list' });
+    errors.push({
+      type: 'FieldValueTypeInvalid',
+      field: 'spec.ports',
+      value: ports,
+      detail: 'must be a list',
+    });
     return;
   }
   const seenNames = new Set<string>();
   const seenPorts = new Set<string>();
   ports.forEach((p, i) => {
     if (!isObject(p)) {
-      errors.push({ type: 'FieldValueTypeInvalid', field: `spec.ports[${i}]`, value: p, detail: 'must be an object' });
+      errors.push({
+        type: 'FieldValueTypeInvalid',
+        field: `spec.ports[${i}]`,
+        value: p,
+        detail: 'must be an object',
+      });
       return;
     }
     validatePort(p, i, type, errors);
     const name = typeof p.name === 'string' ? p.name : '';
-    if (ports.length > 1 && name === '') errors.push({ type: 'FieldValueRequired', field: `spec.ports[${i}].name`, detail: '' });
-    else if (name !== '' && seenNames.has(name)) errors.push({ type: 'FieldValueDuplicate', field: `spec.ports[${i}].name`, value: name, detail: '' });
+    if (ports.length > 1 && name === '')
+      errors.push({ type: 'FieldValueRequired', field: `spec.ports[${i}].name`, detail: '' });
+    else if (name !== '' && seenNames.has(name))
+      errors.push({ type: 'FieldValueDuplicate', field: `spec.ports[${i}].name`, value: name, detail: '' });
     seenNames.add(name);
     const key = `${String(p.port)}/${String(p.protocol)}`;
     if (seenPorts.has(key)) {
-      errors.push({ type: 'FieldValueDuplicate', field: `spec.ports[${i}]`, value: `${String(p.port)}/${String(p.protocol)}`, detail: '' });
+      errors.push({
+        type: 'FieldValueDuplicate',
+        field: `spec.ports[${i}]`,
+        value: `${String(p.port)}/${String(p.protocol)}`,
+        detail: '',
+      });
     }
     seenPorts.add(key);
   });
@@ -87,7 +137,12 @@ function validateFamilies(spec: JsonObject, errors: FieldError[]): void {
   const fams = spec.ipFamilies;
   if (fams === undefined) return;
   if (!Array.isArray(fams) || fams.length > 2) {
-    errors.push({ type: 'FieldValueInvalid', field: 'spec.ipFamilies', value: fams, detail: 'must be a list of at most two IP families' });
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: 'spec.ipFamilies',
+      value: fams,
+      detail: 'must be a list of at most two IP families',
+    });
     return;
   }
   fams.forEach((f, i) => oneOf(errors, `spec.ipFamilies[${i}]`, f, IP_FAMILIES));
@@ -95,7 +150,12 @@ function validateFamilies(spec: JsonObject, errors: FieldError[]): void {
     errors.push({ type: 'FieldValueDuplicate', field: 'spec.ipFamilies[1]', value: fams[1], detail: '' });
   }
   if (fams.length === 2 && spec.ipFamilyPolicy === 'SingleStack') {
-    errors.push({ type: 'FieldValueInvalid', field: 'spec.ipFamilyPolicy', value: 'SingleStack', detail: 'must be RequireDualStack or PreferDualStack when multiple IP families are specified' });
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: 'spec.ipFamilyPolicy',
+      value: 'SingleStack',
+      detail: 'must be RequireDualStack or PreferDualStack when multiple IP families are specified',
+    });
   }
 }
 
@@ -113,10 +173,19 @@ export function validateServiceSpec(spec: JsonObject): FieldError[] {
     errors.push({ type: 'FieldValueRequired', field: 'spec.externalName', detail: '' });
   }
   if (spec.loadBalancerClass !== undefined && type !== 'LoadBalancer') {
-    errors.push({ type: 'FieldValueForbidden', field: 'spec.loadBalancerClass', detail: "may only be used when `type` is 'LoadBalancer'" });
+    errors.push({
+      type: 'FieldValueForbidden',
+      field: 'spec.loadBalancerClass',
+      detail: "may only be used when `type` is 'LoadBalancer'",
+    });
   }
   if (spec.selector !== undefined && !isObject(spec.selector)) {
-    errors.push({ type: 'FieldValueTypeInvalid', field: 'spec.selector', value: spec.selector, detail: 'must be a map of strings' });
+    errors.push({
+      type: 'FieldValueTypeInvalid',
+      field: 'spec.selector',
+      value: spec.selector,
+      detail: 'must be a map of strings',
+    });
   }
   return errors;
 }
@@ -124,8 +193,17 @@ export function validateServiceSpec(spec: JsonObject): FieldError[] {
 /** Update-only rules: loadBalancerClass may not change once set on a LoadBalancer Service. */
 export function validateServiceUpdate(spec: JsonObject, old: JsonObject): FieldError[] {
   const errors: FieldError[] = [];
-  if (old.type === 'LoadBalancer' && spec.type === 'LoadBalancer' && old.loadBalancerClass !== spec.loadBalancerClass) {
-    errors.push({ type: 'FieldValueInvalid', field: 'spec.loadBalancerClass', value: spec.loadBalancerClass ?? null, detail: 'may not change once set' });
+  if (
+    old.type === 'LoadBalancer' &&
+    spec.type === 'LoadBalancer' &&
+    old.loadBalancerClass !== spec.loadBalancerClass
+  ) {
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: 'spec.loadBalancerClass',
+      value: spec.loadBalancerClass ?? null,
+      detail: 'may not change once set',
+    });
   }
   return errors;
 }

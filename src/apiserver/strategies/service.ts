@@ -4,31 +4,24 @@
  * (dual-stack honours ipFamilyPolicy), node ports for NodePort/LoadBalancer Services, keeping allocated
  * values across updates that omit them, releasing what a type change drops, and validation.
  */
-import type { IpFamily } from '../../core/ip/index.js';
-import { parseIp } from '../../core/ip/index.js';
 import type { FieldError } from '../errors.js';
-import { isObject, type Json, type JsonObject, type KubeObject } from '../types.js';
-import type { AllocationTxn, ServiceAllocators } from './allocators.js';
+import type { Json, JsonObject, KubeObject } from '../types.js';
+import {
+  assignClusterIps,
+  assignNodePorts,
+  clusterIpsOf,
+  needsClusterIp,
+  needsNodePorts,
+  nodePortsOf,
+  portsOf,
+  releaseIp,
+  specOf,
+  type Ctx,
+} from './service-alloc.js';
 import { validateServiceSpec, validateServiceUpdate } from './service-validation.js';
 
-function specOf(obj: KubeObject): JsonObject {
-  if (!isObject(obj.spec)) obj.spec = {};
-  return obj.spec as JsonObject;
-}
+export { releaseService, reserveService } from './service-alloc.js';
 
-function portsOf(spec: JsonObject): JsonObject[] {
-  return Array.isArray(spec.ports) ? spec.ports.filter(isObject) : [];
-}
-
-function needsNodePorts(spec: JsonObject): boolean {
-  return spec.type === 'NodePort' || (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false);
-}
-
-function needsClusterIp(spec: JsonObject): boolean {
-  return spec.type !== 'ExternalName';
-}
-
-/** SetDefaults_Service plus the type-dependent clean-ups of the registry strategy. */
 export function defaultService(obj: KubeObject): void {
   const spec = specOf(obj);
   spec.type ??= 'ClusterIP';
@@ -50,106 +43,6 @@ export function defaultService(obj: KubeObject): void {
   }
 }
 
-type Ctx = { readonly allocators: ServiceAllocators; readonly txn: AllocationTxn };
-
-function familyOf(ip: string): IpFamily | undefined {
-  return parseIp(ip)?.family;
-}
-
-/** The families a Service gets, from ipFamilies, clusterIPs, ipFamilyPolicy and the cluster's families. */
-function resolveFamilies(spec: JsonObject, ctx: Ctx, errors: FieldError[]): IpFamily[] {
-  const ips = (Array.isArray(spec.clusterIPs) ? spec.clusterIPs : []).filter((x): x is string => typeof x === 'string' && x !== 'None');
-  const given = Array.isArray(spec.ipFamilies) ? spec.ipFamilies.filter((f): f is IpFamily => f === 'IPv4' || f === 'IPv6') : [];
-  if (spec.ipFamilyPolicy === undefined) spec.ipFamilyPolicy = given.length > 1 || ips.length > 1 ? 'RequireDualStack' : 'SingleStack';
-  const policy = spec.ipFamilyPolicy;
-  const fromIps = ips.map(familyOf).filter((f): f is IpFamily => f !== undefined);
-  const families: IpFamily[] = given.length > 0 ? [...given] : fromIps.length > 0 ? fromIps : [ctx.allocators.primaryFamily];
-  if (policy !== 'SingleStack' && families.length === 1 && ctx.allocators.dualStack) {
-    families.push(families[0] === 'IPv4' ? 'IPv6' : 'IPv4');
-  }
-  if (policy === 'RequireDualStack' && !ctx.allocators.dualStack) {
-    errors.push({ type: 'FieldValueInvalid', field: 'spec.ipFamilyPolicy', value: policy, detail: 'this cluster is not configured for dual-stack services' });
-  }
-  for (const [i, f] of families.entries()) {
-    if (!ctx.allocators.ips.has(f)) {
-      errors.push({ type: 'FieldValueInvalid', field: `spec.ipFamilies[${i}]`, value: f, detail: `not configured on this cluster` });
-    }
-  }
-  return policy === 'SingleStack' ? families.slice(0, 1) : families;
-}
-
-function assignClusterIps(spec: JsonObject, ctx: Ctx, errors: FieldError[], kept: readonly string[]): void {
-  if (spec.clusterIP === 'None' || (Array.isArray(spec.clusterIPs) && spec.clusterIPs[0] === 'None')) {
-    spec.clusterIP = 'None';
-    spec.clusterIPs = ['None'];
-    spec.ipFamilies = resolveFamilies(spec, ctx, errors);
-    return;
-  }
-  if (typeof spec.clusterIP === 'string' && spec.clusterIP !== '' && !Array.isArray(spec.clusterIPs)) spec.clusterIPs = [spec.clusterIP];
-  const families = resolveFamilies(spec, ctx, errors);
-  const requested = Array.isArray(spec.clusterIPs) ? spec.clusterIPs : [];
-  const out: string[] = [];
-  families.forEach((family, i) => {
-    const want = requested[i];
-    const allocator = ctx.allocators.ips.get(family);
-    if (!allocator) return;
-    if (typeof want === 'string' && want !== '') {
-      if (familyOf(want) !== family) {
-        errors.push({ type: 'FieldValueInvalid', field: `spec.clusterIPs[${i}]`, value: want, detail: `expected an ${family} address` });
-        return;
-      }
-      if (!kept.includes(want)) {
-        const r = allocator.reserve(want);
-        if (r !== 'ok') {
-          const detail = r === 'taken' ? 'provided IP is already allocated' : `provided IP is not in the valid range. The range of valid IPs is ${allocator.cidr}`;
-          errors.push({ type: 'FieldValueInvalid', field: `spec.clusterIPs[${i}]`, value: want, detail });
-          return;
-        }
-        ctx.txn.took(() => allocator.release(want));
-      }
-      out.push(want);
-      return;
-    }
-    const ip = allocator.allocate();
-    if (ip === undefined) {
-      errors.push({ type: 'FieldValueInvalid', field: `spec.clusterIPs[${i}]`, value: null, detail: `no addresses left in ${allocator.cidr}` });
-      return;
-    }
-    ctx.txn.took(() => allocator.release(ip));
-    out.push(ip);
-  });
-  spec.clusterIPs = out;
-  spec.clusterIP = out[0] ?? '';
-  spec.ipFamilies = families;
-}
-
-function assignNodePorts(spec: JsonObject, ctx: Ctx, errors: FieldError[], kept: ReadonlySet<number>): void {
-  if (!needsNodePorts(spec)) return;
-  const alloc = ctx.allocators.nodePorts;
-  portsOf(spec).forEach((p, i) => {
-    const want = p.nodePort;
-    if (typeof want === 'number' && want !== 0) {
-      if (kept.has(want)) return;
-      const r = alloc.reserve(want);
-      if (r !== 'ok') {
-        const detail = r === 'taken' ? 'provided port is already allocated' : `provided port is not in the valid range. The range of valid ports is ${alloc.min}-${alloc.max}`;
-        errors.push({ type: 'FieldValueInvalid', field: `spec.ports[${i}].nodePort`, value: want, detail });
-        return;
-      }
-      ctx.txn.took(() => alloc.release(want));
-      return;
-    }
-    const port = alloc.allocate();
-    if (port === undefined) {
-      errors.push({ type: 'FieldValueInvalid', field: `spec.ports[${i}].nodePort`, value: null, detail: 'no node ports left' });
-      return;
-    }
-    ctx.txn.took(() => alloc.release(port));
-    p.nodePort = port;
-  });
-}
-
-/** Defaults, validates and allocates a new Service. */
 export function prepareServiceCreate(obj: KubeObject, ctx: Ctx): FieldError[] {
   defaultService(obj);
   obj.status = { loadBalancer: {} };
@@ -161,51 +54,56 @@ export function prepareServiceCreate(obj: KubeObject, ctx: Ctx): FieldError[] {
   return errors;
 }
 
-function clusterIpsOf(spec: JsonObject): string[] {
-  return (Array.isArray(spec.clusterIPs) ? spec.clusterIPs : []).filter((x): x is string => typeof x === 'string' && x !== 'None' && x !== '');
-}
-
-function nodePortsOf(spec: JsonObject): number[] {
-  return portsOf(spec)
-    .map((p) => p.nodePort)
-    .filter((n): n is number => typeof n === 'number' && n !== 0);
-}
-
-/** Carries allocated values the update omitted (patchAllocatedValues) and rejects changed cluster IPs. */
 function carryAllocated(spec: JsonObject, old: JsonObject, errors: FieldError[]): void {
   if (!needsClusterIp(spec) || !needsClusterIp(old)) return;
-  if ((spec.clusterIP === undefined || spec.clusterIP === '') && old.clusterIP !== undefined) spec.clusterIP = old.clusterIP;
+  if ((spec.clusterIP === undefined || spec.clusterIP === '') && old.clusterIP !== undefined)
+    spec.clusterIP = old.clusterIP;
   if (spec.clusterIPs === undefined || (Array.isArray(spec.clusterIPs) && spec.clusterIPs.length === 0)) {
     const oldIps = Array.isArray(old.clusterIPs) ? old.clusterIPs : [];
     spec.clusterIPs = spec.clusterIP === old.clusterIP ? [...oldIps] : [spec.clusterIP as Json];
   }
   if (spec.ipFamilies === undefined && Array.isArray(old.ipFamilies)) spec.ipFamilies = [...old.ipFamilies];
-  if (spec.ipFamilyPolicy === undefined && old.ipFamilyPolicy !== undefined) spec.ipFamilyPolicy = old.ipFamilyPolicy;
+  if (spec.ipFamilyPolicy === undefined && old.ipFamilyPolicy !== undefined)
+    spec.ipFamilyPolicy = old.ipFamilyPolicy;
   const before = Array.isArray(old.clusterIPs) ? old.clusterIPs : [];
   const after = Array.isArray(spec.clusterIPs) ? spec.clusterIPs : [];
   if (before[0] !== undefined && after[0] !== before[0]) {
-    errors.push({ type: 'FieldValueInvalid', field: 'spec.clusterIPs[0]', value: after[0] ?? null, detail: 'may not change once set' });
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: 'spec.clusterIPs[0]',
+      value: after[0] ?? null,
+      detail: 'may not change once set',
+    });
   }
   if (spec.clusterIP !== after[0]) spec.clusterIP = after[0] ?? '';
-  if (spec.ipFamilyPolicy === 'SingleStack' && after.length > 1) {
-    spec.clusterIPs = after.slice(0, 1);
-    if (Array.isArray(spec.ipFamilies)) spec.ipFamilies = spec.ipFamilies.slice(0, 1);
-  }
   if (needsNodePorts(spec) && needsNodePorts(old)) {
     const oldPorts = portsOf(old);
     for (const p of portsOf(spec)) {
       if (p.nodePort !== undefined && p.nodePort !== 0) continue;
-      const match = oldPorts.find((o) => o.port === p.port && (o.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
+      const match = oldPorts.find(
+        (o) => o.port === p.port && (o.protocol ?? 'TCP') === (p.protocol ?? 'TCP'),
+      );
       if (match?.nodePort !== undefined) p.nodePort = match.nodePort;
     }
   }
+}
+
+/** trimFieldsForDualStackDowngrade: lowering the policy to SingleStack keeps only the primary family. */
+function trimForDowngrade(spec: JsonObject, old: JsonObject): void {
+  const wasDual = Array.isArray(old.ipFamilies) && old.ipFamilies.length > 1;
+  if (spec.ipFamilyPolicy !== 'SingleStack' || !wasDual) return;
+  if (Array.isArray(spec.clusterIPs) && spec.clusterIPs.length > 1)
+    spec.clusterIPs = spec.clusterIPs.slice(0, 1);
+  if (Array.isArray(spec.ipFamilies) && spec.ipFamilies.length > 1)
+    spec.ipFamilies = spec.ipFamilies.slice(0, 1);
 }
 
 /** A type change away from NodePort/LoadBalancer drops the node ports the old type had allocated. */
 function dropTypeDependentNodePorts(spec: JsonObject, old: JsonObject): void {
   if (!needsNodePorts(old) || needsNodePorts(spec)) return;
   const oldPorts = new Set(nodePortsOf(old));
-  for (const p of portsOf(spec)) if (typeof p.nodePort === 'number' && oldPorts.has(p.nodePort)) delete p.nodePort;
+  for (const p of portsOf(spec))
+    if (typeof p.nodePort === 'number' && oldPorts.has(p.nodePort)) delete p.nodePort;
 }
 
 /** Defaults, validates and re-allocates an updated Service; schedules releases of dropped values. */
@@ -214,6 +112,7 @@ export function prepareServiceUpdate(obj: KubeObject, oldObj: KubeObject, ctx: C
   const spec = specOf(obj);
   const old = specOf(oldObj);
   dropTypeDependentNodePorts(spec, old);
+  trimForDowngrade(spec, old);
   const errors = [...validateServiceSpec(spec), ...validateServiceUpdate(spec, old)];
   if (errors.length > 0) return errors;
   carryAllocated(spec, old, errors);
@@ -225,28 +124,7 @@ export function prepareServiceUpdate(obj: KubeObject, oldObj: KubeObject, ctx: C
   const newIps = new Set(clusterIpsOf(spec));
   const newPorts = new Set(nodePortsOf(spec));
   for (const ip of oldIps) if (!newIps.has(ip)) ctx.txn.releaseOnCommit(() => releaseIp(ctx.allocators, ip));
-  for (const p of oldPorts) if (!newPorts.has(p)) ctx.txn.releaseOnCommit(() => ctx.allocators.nodePorts.release(p));
+  for (const p of oldPorts)
+    if (!newPorts.has(p)) ctx.txn.releaseOnCommit(() => ctx.allocators.nodePorts.release(p));
   return errors;
-}
-
-function releaseIp(allocators: ServiceAllocators, ip: string): void {
-  const f = familyOf(ip);
-  if (f) allocators.ips.get(f)?.release(ip);
-}
-
-/** Returns a deleted Service's cluster IPs and node ports. */
-export function releaseService(obj: KubeObject, allocators: ServiceAllocators): void {
-  const spec = specOf(obj);
-  for (const ip of clusterIpsOf(spec)) releaseIp(allocators, ip);
-  for (const p of nodePortsOf(spec)) allocators.nodePorts.release(p);
-}
-
-/** Marks a stored Service's values as taken (after a restart from a state file). */
-export function reserveService(obj: KubeObject, allocators: ServiceAllocators): void {
-  const spec = specOf(obj);
-  for (const ip of clusterIpsOf(spec)) {
-    const f = familyOf(ip);
-    if (f) allocators.ips.get(f)?.reserve(ip);
-  }
-  for (const p of nodePortsOf(spec)) allocators.nodePorts.reserve(p);
 }

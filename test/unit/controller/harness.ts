@@ -35,13 +35,17 @@ export function makeHarness(cluster = new FakeCluster(), configState = new Confi
     metrics,
     log: silentLog,
     requeue: queue,
+    signal: abort.signal,
     delay: async () => true,
   });
   const drain = async (): Promise<{ key: string; result: SyncResult }[]> => {
     const results: { key: string; result: SyncResult }[] = [];
     for (let i = 0; i < MAX_ITEMS; i++) {
       const key = queue.take();
-      if (key === undefined) return results;
+      if (key === undefined) {
+        await term.eventsIdle();
+        return results;
+      }
       const result = await term.sync(key, abort.signal);
       results.push({ key, result });
       if (result === 'retry') queue.add(key);

@@ -44,6 +44,7 @@ describe('leadership term', () => {
       return outcome;
     };
     expect(await h.term.sync('ns/svc', h.abort.signal)).toBe('no-retry');
+    await h.term.eventsIdle();
     expect(h.cluster.recorded.writes).toHaveLength(1);
     expect(h.cluster.recorded.events).toEqual([]);
   });
@@ -53,6 +54,7 @@ describe('leadership term', () => {
     h.cluster.apply('ns/gone');
     h.cluster.writers.services.patchStatus = async () => 'not-found';
     expect(await h.term.sync('ns/gone', h.abort.signal)).toBe('ok');
+    await h.term.eventsIdle();
     expect(h.cluster.recorded.events).toEqual([]);
   });
 

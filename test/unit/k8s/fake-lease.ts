@@ -3,7 +3,12 @@
  * resourceVersion (optimistic concurrency: stale updates and duplicate creates get 409), and per-caller
  * clients whose connection can be made to fail (reject at once) or hang (never answer until aborted).
  */
-import { KubeApiError, type LeaseClient, type LeaseRecord, type StoredLease } from '../../../src/k8s/index.js';
+import {
+  KubeApiError,
+  type LeaseClient,
+  type LeaseRecord,
+  type StoredLease,
+} from '../../../src/k8s/index.js';
 
 export type Link = 'ok' | 'fail' | 'hang';
 
@@ -19,13 +24,15 @@ export class FakeLeaseServer {
   }
 
   client(name: string): LeaseClient & { link: Link; calls: number } {
-    const server = this;
     const call = <T>(signal: AbortSignal, op: () => T): Promise<T> => {
       client.calls++;
-      if (client.link === 'fail') return Promise.reject(new KubeApiError('connection refused', { reason: 'NetworkError' }));
+      if (client.link === 'fail')
+        return Promise.reject(new KubeApiError('connection refused', { reason: 'NetworkError' }));
       if (client.link === 'hang') {
         return new Promise<T>((_resolve, reject) => {
-          signal.addEventListener('abort', () => reject(new KubeApiError('aborted', { reason: 'Aborted' })), { once: true });
+          signal.addEventListener('abort', () => reject(new KubeApiError('aborted', { reason: 'Aborted' })), {
+            once: true,
+          });
         });
       }
       try {
@@ -37,24 +44,24 @@ export class FakeLeaseServer {
     const client = {
       link: 'ok' as Link,
       calls: 0,
-      get(signal: AbortSignal) {
-        return call(signal, () => server.stored);
-      },
-      create(record: LeaseRecord, signal: AbortSignal) {
-        return call(signal, () => {
-          if (server.stored !== undefined) throw new KubeApiError('exists', { code: 409, reason: 'AlreadyExists' });
-          server.writes.push({ by: name, record });
-          return server.put(record);
-        });
-      },
-      update(record: LeaseRecord, resourceVersion: string, signal: AbortSignal) {
-        return call(signal, () => {
-          if (server.stored === undefined) throw new KubeApiError('not found', { code: 404, reason: 'NotFound' });
-          if (server.stored.resourceVersion !== resourceVersion) throw new KubeApiError('conflict', { code: 409, reason: 'Conflict' });
-          server.writes.push({ by: name, record });
-          return server.put(record);
-        });
-      },
+      get: (signal: AbortSignal) => call(signal, () => this.stored),
+      create: (record: LeaseRecord, signal: AbortSignal) =>
+        call(signal, () => {
+          if (this.stored !== undefined)
+            throw new KubeApiError('exists', { code: 409, reason: 'AlreadyExists' });
+          this.writes.push({ by: name, record });
+          return this.put(record);
+        }),
+      update: (record: LeaseRecord, resourceVersion: string, signal: AbortSignal) =>
+        call(signal, () => {
+          if (this.stored === undefined)
+            throw new KubeApiError('not found', { code: 404, reason: 'NotFound' });
+          if (this.stored.resourceVersion !== resourceVersion) {
+            throw new KubeApiError('conflict', { code: 409, reason: 'Conflict' });
+          }
+          this.writes.push({ by: name, record });
+          return this.put(record);
+        }),
     };
     return client;
   }

@@ -2,7 +2,12 @@
  * Helpers for the Kubernetes adapter's unit tests: a deferred promise, a microtask/macrotask flush, and
  * a scripted in-memory ListWatchSource whose lists and watch streams the test controls step by step.
  */
-import { KubeApiError, type ListResult, type ListWatchSource, type WatchRequest } from '../../../src/k8s/index.js';
+import {
+  KubeApiError,
+  type ListResult,
+  type ListWatchSource,
+  type WatchRequest,
+} from '../../../src/k8s/index.js';
 
 export interface Deferred<T> {
   readonly promise: Promise<T>;
@@ -52,7 +57,10 @@ export class FakeSource implements ListWatchSource {
   list(): Promise<ListResult> {
     this.listCalls++;
     const next = this.lists.shift();
-    if (next === undefined) return Promise.reject(new KubeApiError('no list scripted', { code: 503, reason: 'ServiceUnavailable' }));
+    if (next === undefined)
+      return Promise.reject(
+        new KubeApiError('no list scripted', { code: 503, reason: 'ServiceUnavailable' }),
+      );
     return next instanceof Error ? Promise.reject(next) : Promise.resolve(next);
   }
 
@@ -92,4 +100,49 @@ export function gone(): KubeApiError {
 
 export function refused(): KubeApiError {
   return new KubeApiError('connect ECONNREFUSED 127.0.0.1:1', { reason: 'NetworkError' });
+}
+
+/** A RestClient that records every request and answers from a responder (an Error is thrown). */
+export class RecordingRest {
+  readonly requests: {
+    method: string;
+    path: string;
+    body: unknown;
+    raw?: string;
+    contentType: string | undefined;
+  }[] = [];
+  responder: (req: { method: string; path: string; body: unknown }) => unknown = () => ({});
+
+  request = async (req: {
+    method: string;
+    path: string;
+    body?: unknown;
+    contentType?: string;
+  }): Promise<unknown> => {
+    const body = isRaw(req.body) ? JSON.parse(req.body.raw) : req.body;
+    const raw = isRaw(req.body) ? req.body.raw : undefined;
+    this.requests.push({
+      method: req.method,
+      path: req.path,
+      body,
+      contentType: req.contentType,
+      ...(raw === undefined ? {} : { raw }),
+    });
+    const answer = this.responder({ method: req.method, path: req.path, body });
+    if (answer instanceof Error) throw answer;
+    return answer;
+  };
+
+  /** `METHOD path` of each request. */
+  get calls(): string[] {
+    return this.requests.map((r) => `${r.method} ${r.path}`);
+  }
+}
+
+function isRaw(body: unknown): body is { raw: string } {
+  return typeof body === 'object' && body !== null && typeof (body as { raw?: unknown }).raw === 'string';
+}
+
+export function notFound(): KubeApiError {
+  return new KubeApiError('not found', { code: 404, reason: 'NotFound' });
 }

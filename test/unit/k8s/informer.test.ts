@@ -23,7 +23,9 @@ function setup(options: { jitter?: number; random?: () => number } = {}) {
   const log: string[] = [];
   const errors: InformerError[] = [];
   informer.on('add', (o) => log.push(`add ${o.metadata?.name}@${o.metadata?.resourceVersion}`));
-  informer.on('update', (o, old) => log.push(`update ${o.metadata?.name}@${old.metadata?.resourceVersion}->${o.metadata?.resourceVersion}`));
+  informer.on('update', (o, old) =>
+    log.push(`update ${o.metadata?.name}@${old.metadata?.resourceVersion}->${o.metadata?.resourceVersion}`),
+  );
   informer.on('delete', (o) => log.push(`delete ${o.metadata?.name}`));
   informer.on('relist', () => log.push('relist'));
   informer.on('error', (e) => errors.push(e));
@@ -129,7 +131,11 @@ describe('SupervisedInformer supervision', () => {
 
   it('a 410 right after a relist waits out the backoff instead of spinning', async () => {
     const { clock, source, informer, errors } = setup();
-    source.lists.push({ items: [], resourceVersion: '1' }, { items: [], resourceVersion: '2' }, { items: [], resourceVersion: '3' });
+    source.lists.push(
+      { items: [], resourceVersion: '1' },
+      { items: [], resourceVersion: '2' },
+      { items: [], resourceVersion: '3' },
+    );
     source.watchErrors.push(gone(), gone());
     informer.start();
     await flush();
@@ -164,6 +170,11 @@ describe('SupervisedInformer supervision', () => {
     expect(source.listCalls).toBe(1);
     expect(source.current.request.resourceVersion).toBe('4');
     expect(informer.get('a', 'default')?.metadata?.resourceVersion).toBe('4');
+    // progress (an event) resets the backoff: the next failure waits the first delay again
+    source.current.send('MODIFIED', obj('a', '5'));
+    source.current.fail(refused());
+    await flush();
+    expect(errors.map((e) => e.retryInMs)).toEqual([100, 200, 100]);
     await informer.stop();
   });
 

@@ -1,0 +1,14 @@
+import { startCluster, serviceBody, poolBody, parallel, waitFor } from './cluster.js';
+import { runController } from '../../../src/controller/main.js';
+const c = await startCluster();
+await c.json.request('POST', '/apis/metallb.io/v1beta1/namespaces/metallb-system/ipaddresspools', poolBody('p', ['10.200.0.0/16']));
+const ac = new AbortController();
+const run = runController({ kubeconfig: c.kubeconfig, namespace: 'metallb-system', metricsListen: { host: '127.0.0.1', port: 0 }, logLevel: 'warn', leaseName: 'l', leaseDurationMs: 15000, renewDeadlineMs: 10000, retryPeriodMs: 2000, identity: 'p', memberlistSecret: 'memberlist' }, { stdout: process.stdout, stderr: process.stderr, signal: ac.signal });
+await new Promise(r => setTimeout(r, 1500));
+const N = Number(process.argv[2] ?? 500);
+const t = performance.now();
+await parallel(Array.from({length: N}, (_, i) => i), 64, async (i) => { await c.json.request('POST', '/api/v1/namespaces/default/services', serviceBody('default', `s${i}`)); });
+console.log('created', ((performance.now() - t)/1000).toFixed(2));
+await waitFor(async () => { const l = await c.json.request('GET', '/api/v1/namespaces/default/services') as any; return l.items.filter((s: any) => s.status?.loadBalancer?.ingress?.length).length >= N; }, 300000, 'all', 500);
+console.log('assigned', ((performance.now() - t)/1000).toFixed(2));
+ac.abort(); await run; await c.stop();

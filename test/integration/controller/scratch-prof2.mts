@@ -1,0 +1,13 @@
+import { spawn } from 'node:child_process';
+import { startCluster, serviceBody, poolBody, parallel, waitFor } from './cluster.js';
+const c = await startCluster({ watchWindow: 100000 });
+await c.json.request('POST', '/apis/metallb.io/v1beta1/namespaces/metallb-system/ipaddresspools', poolBody('p', ['10.200.0.0/16']));
+const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir=/tmp/hc/prof2', '--import', 'tsx', 'src/bin/herald.ts', 'controller', '--kubeconfig', c.kubeconfig, '--metrics-listen', '127.0.0.1:0', '--log-level', 'warn', '--identity', 'x'], { stdio: 'inherit' });
+await new Promise(r => setTimeout(r, 4000));
+const N = Number(process.argv[2] ?? 500);
+const t = performance.now();
+await parallel(Array.from({length: N}, (_, i) => i), 64, async (i) => { await c.json.request('POST', '/api/v1/namespaces/default/services', serviceBody('default', `s${i}`)); });
+console.log('created', ((performance.now() - t)/1000).toFixed(2));
+await waitFor(async () => { const l = await c.json.request('GET', '/api/v1/namespaces/default/services') as any; return l.items.filter((s: any) => s.status?.loadBalancer?.ingress?.length).length >= N; }, 300000, 'all', 500);
+console.log('assigned', ((performance.now() - t)/1000).toFixed(2));
+child.kill('SIGTERM'); await new Promise(r => child.once('exit', r)); await c.stop();

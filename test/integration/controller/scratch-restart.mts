@@ -1,0 +1,22 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { startCluster, serviceBody, poolBody, parallel, waitFor } from './cluster.js';
+const N = Number(process.argv[2] ?? 10000);
+const c = await startCluster({ watchWindow: 100000 });
+await c.json.request('POST', '/apis/metallb.io/v1beta1/namespaces/metallb-system/ipaddresspools', poolBody('p', ['10.200.0.0/16']));
+let t = performance.now();
+await parallel(Array.from({length: N}, (_, i) => i), 64, async (i) => {
+  await c.json.request('POST', '/api/v1/namespaces/default/services', serviceBody('default', `s${i}`, { nodePorts: false }));
+  await c.json.request('PATCH', `/api/v1/namespaces/default/services/s${i}/status`, { status: { loadBalancer: { ingress: [{ ip: `10.200.${i >> 8}.${i & 255}`, ipMode: 'VIP' }] } } }, 'application/merge-patch+json');
+});
+console.log('setup', ((performance.now() - t)/1000).toFixed(2));
+t = performance.now();
+let t0 = performance.now();
+const flags = process.argv[3] === 'prof' ? ['--cpu-prof', '--cpu-prof-dir=/tmp/hc/prof4'] : [];
+const child = spawn(process.execPath, [...flags, '--import', 'tsx', 'src/bin/herald.ts', 'controller', '--kubeconfig', c.kubeconfig, '--metrics-listen', '127.0.0.1:0', '--log-level', 'info', '--identity', 'x'], { stdio: ['ignore', 'pipe', 'inherit'] });
+let port = 0;
+createInterface({ input: child.stdout! }).on('line', (l) => { const o = JSON.parse(l); console.log(((performance.now() - t0)/1000).toFixed(2), o.msg, JSON.stringify(o).slice(0, 200)); if (o.metricsPort) port = o.metricsPort; });
+await waitFor(async () => { if (!port) return; const r = await (await fetch(`http://127.0.0.1:${port}/readyz`)).json() as any; return r.ok && r.role === 'leader' && r.restored; }, 300000, 'ready', 20);
+console.log('ready', ((performance.now() - t)/1000).toFixed(2));
+await new Promise(r => setTimeout(r, 3000));
+child.kill('SIGTERM'); await new Promise(r => child.once('exit', r)); await c.stop();
