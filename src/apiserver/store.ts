@@ -154,8 +154,12 @@ export class Store {
     };
     this.append(event);
     for (const s of [...this.subs]) {
-      if (s.storage === storage && (s.namespace === undefined || s.namespace === namespace))
+      if (s.storage !== storage || (s.namespace !== undefined && s.namespace !== namespace)) continue;
+      try {
         s.listener(event);
+      } catch {
+        this.subs.delete(s); // a broken watcher must not fail the write; it is dropped
+      }
     }
     for (const f of this.changeListeners) f();
     return clone(obj);

@@ -3,6 +3,7 @@
  * in-memory Kubernetes-compatible API server (src/apiserver) for the lab, demos and tests, writes a
  * kubeconfig for kubectl and Herald's components, and serves until interrupted. NOT for production.
  */
+import { existsSync } from 'node:fs';
 import { startApiServer, type ApiServerOptions } from '../apiserver/index.js';
 import { FaultError, parseFaultSettings, type FaultSettings } from '../apiserver/faults.js';
 import { UsageError, type Command, type CommandIo } from './command.js';
@@ -93,6 +94,8 @@ export function parseApiserverArgs(args: readonly string[]): ApiserverArgs {
 
 async function run(args: readonly string[], io: CommandIo): Promise<number> {
   const a = parseApiserverArgs(args);
+  if (a.crdDir !== undefined && !existsSync(a.crdDir))
+    throw new UsageError(`--crd-dir ${a.crdDir} does not exist`);
   const options: ApiServerOptions = {
     host: a.host,
     port: a.port,

@@ -102,12 +102,17 @@ function readFlags(args: readonly string[]): Record<string, string> {
   return values;
 }
 
-function timing(v: Record<string, string>): Pick<
-  ControllerOptions,
-  'leaseDurationMs' | 'renewDeadlineMs' | 'retryPeriodMs'
-> {
-  const leaseDurationMs = durationFlag('--lease-duration', v.leaseDuration ?? CONTROLLER_DEFAULTS.leaseDuration);
-  const renewDeadlineMs = durationFlag('--renew-deadline', v.renewDeadline ?? CONTROLLER_DEFAULTS.renewDeadline);
+function timing(
+  v: Record<string, string>,
+): Pick<ControllerOptions, 'leaseDurationMs' | 'renewDeadlineMs' | 'retryPeriodMs'> {
+  const leaseDurationMs = durationFlag(
+    '--lease-duration',
+    v.leaseDuration ?? CONTROLLER_DEFAULTS.leaseDuration,
+  );
+  const renewDeadlineMs = durationFlag(
+    '--renew-deadline',
+    v.renewDeadline ?? CONTROLLER_DEFAULTS.renewDeadline,
+  );
   const retryPeriodMs = durationFlag('--retry-period', v.retryPeriod ?? CONTROLLER_DEFAULTS.retryPeriod);
   if (leaseDurationMs <= renewDeadlineMs) {
     throw new UsageError('--lease-duration must be greater than --renew-deadline');
@@ -139,7 +144,10 @@ export function parseControllerArgs(args: readonly string[], defaultIdentity: st
     leaseName: nonEmpty('--lease-name', v.leaseName ?? CONTROLLER_DEFAULTS.leaseName),
     ...timing(v),
     identity: nonEmpty('--identity', v.identity ?? defaultIdentity),
-    memberlistSecret: nonEmpty('--memberlist-secret', v.memberlistSecret ?? CONTROLLER_DEFAULTS.memberlistSecret),
+    memberlistSecret: nonEmpty(
+      '--memberlist-secret',
+      v.memberlistSecret ?? CONTROLLER_DEFAULTS.memberlistSecret,
+    ),
   };
 }
 

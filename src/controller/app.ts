@@ -64,6 +64,8 @@ const SECRET_RETRY_FIRST_MS = 500;
 /** Abort listeners expected on one signal (informers, elector, queue, pool status, secret). */
 const LISTENERS = 64;
 const SECRET_RETRY_MAX_MS = 30_000;
+/** A standby re-parses the configuration this long after the last change. */
+const STANDBY_PARSE_DELAY_MS = 100;
 
 type Role = 'starting' | 'standby' | 'leader';
 
@@ -73,6 +75,7 @@ export class Controller implements HealthSource {
   private leaderIdentity = '';
   private election: Election | undefined;
   private stopping: AbortController | undefined;
+  private standbyTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly parts: ControllerParts) {}
 
@@ -89,6 +92,7 @@ export class Controller implements HealthSource {
     signal?.addEventListener('abort', () => stop.abort(), { once: true });
     this.parts.caches.start(stop.signal);
     this.role = 'standby';
+    this.followConfigAsStandby(stop.signal);
     this.election = this.parts.election({
       onStartedLeading: (termSignal) => this.lead(termSignal),
       onStoppedLeading: (reason) => this.standDown(reason),
@@ -104,6 +108,39 @@ export class Controller implements HealthSource {
     this.stopping?.abort();
     await this.election?.stop();
     await this.parts.caches.stop();
+  }
+
+  /**
+   * A standby parses the configuration too (writing nothing), so its config metrics are true and, when
+   * it takes over while the configuration is bad, it serves the last good one it saw.
+   */
+  private followConfigAsStandby(signal: AbortSignal): void {
+    const { caches } = this.parts;
+    const off = caches.subscribe(
+      () => undefined,
+      () => this.standbyParse(),
+    );
+    signal.addEventListener(
+      'abort',
+      () => {
+        off();
+        clearTimeout(this.standbyTimer);
+      },
+      { once: true },
+    );
+    void caches.waitForSync(signal).then((synced) => (synced ? this.standbyParse() : undefined));
+  }
+
+  private standbyParse(): void {
+    if (this.role === 'leader' || this.standbyTimer !== undefined) return;
+    this.standbyTimer = setTimeout(() => {
+      this.standbyTimer = undefined;
+      if (this.role === 'leader' || !this.parts.caches.synced || this.stopping?.signal.aborted) return;
+      const { configState, configSource, metrics } = this.parts;
+      configState.evaluate(configSource.snapshot());
+      metrics.configLoaded.set(configState.loaded ? 1 : 0);
+      metrics.configStale.set(configState.stale ? 1 : 0);
+    }, STANDBY_PARSE_DELAY_MS);
   }
 
   /** Live from start() until stop(). */
@@ -136,11 +173,9 @@ export class Controller implements HealthSource {
     metrics.leaderTransitions.inc();
     log.info({}, 'started leading');
     if (!(await caches.waitForSync(signal))) return;
-    let term: LeaderTerm | undefined;
-    const queue = this.parts.queue(
-      (key, s) => term?.sync(key, AbortSignal.any([s, signal])) ?? Promise.resolve('no-retry'),
-    );
-    term = this.newTerm(queue, signal);
+    // The term requeues through the queue, which is created right after it (used only once running).
+    const term: LeaderTerm = this.newTerm({ add: (key) => queue.add(key) }, signal);
+    const queue = this.parts.queue((key, s) => term.sync(key, AbortSignal.any([s, signal])));
     const unsubscribe = caches.subscribe(
       (key) => queue.add(key),
       () => queue.add(CONFIG_KEY),
@@ -155,15 +190,14 @@ export class Controller implements HealthSource {
     );
     if (signal.aborted) return;
     this.term = term;
-    const current = term;
-    metrics.setPoolSource(() => current.poolCounters());
+    metrics.setPoolSource(() => term.poolCounters());
     queue.add(CONFIG_KEY);
     queue.start(signal);
     void term.poolStatus.run(signal);
     void this.ensureSecret(signal);
   }
 
-  private newTerm(queue: Queue, signal: AbortSignal): LeaderTerm {
+  private newTerm(requeue: { add(key: string): void }, signal: AbortSignal): LeaderTerm {
     const p = this.parts;
     p.configState.resetPublished();
     return new LeaderTerm({
@@ -173,7 +207,7 @@ export class Controller implements HealthSource {
       writers: p.writers,
       metrics: p.metrics,
       log: p.log,
-      requeue: queue,
+      requeue,
       signal,
     });
   }

@@ -7,7 +7,13 @@
  * errorSummary). Events and the summary are produced only when they change. Synchronous; term.ts
  * performs the writes.
  */
-import { formatConfigError, parseConfig, type Config, type ConfigError, type ObjectRef } from '../config/index.js';
+import {
+  formatConfigError,
+  parseConfig,
+  type Config,
+  type ConfigError,
+  type ObjectRef,
+} from '../config/index.js';
 import type { ResourceSnapshot } from '../config/index.js';
 import type { Pool } from '../core/pool.js';
 import type { ConfigReport, ControllerEvent } from './ports.js';
@@ -70,12 +76,17 @@ export function reportFor(outcome: ConfigOutcome): ConfigReport {
   if (outcome.kind === 'valid') {
     const pools = outcome.config.pools.size;
     const w = outcome.warnings.length;
-    const tail = w === 0 ? '' : `, ${plural(w, 'warning')}: ${outcome.warnings.map(formatConfigError).join('; ')}`;
+    const tail =
+      w === 0 ? '' : `, ${plural(w, 'warning')}: ${outcome.warnings.map(formatConfigError).join('; ')}`;
     return { result: 'Valid', errors: [], summary: `valid: ${plural(pools, 'pool')}${tail}` };
   }
   const errors = outcome.errors.map(formatConfigError);
   const keeping = outcome.stale ? 'keeping the last good configuration' : 'no configuration loaded yet';
-  return { result: 'Invalid', errors, summary: `${plural(errors.length, 'error')} (${keeping}): ${errors.join('; ')}` };
+  return {
+    result: 'Invalid',
+    errors,
+    summary: `${plural(errors.length, 'error')} (${keeping}): ${errors.join('; ')}`,
+  };
 }
 
 /** Groups errors by object; snapshot-level errors have no object to carry an event. */
@@ -154,7 +165,10 @@ export class ConfigState {
   }
 
   private newEvents(outcome: ConfigOutcome): ObjectEvent[] {
-    const current = outcome.kind === 'invalid' ? eventsByObject(outcome.errors, outcome.stale) : new Map<string, ObjectEvent>();
+    const current =
+      outcome.kind === 'invalid'
+        ? eventsByObject(outcome.errors, outcome.stale)
+        : new Map<string, ObjectEvent>();
     const fresh: ObjectEvent[] = [];
     const next = new Map<string, string>();
     for (const [key, ev] of current) {

@@ -66,7 +66,11 @@ export function configObjectRef(caches: KubeCaches, ref: ObjectRef): InvolvedObj
   const defaults = { apiVersion: KIND_VERSION[ref.kind], kind: ref.kind };
   const cached = cachedObject(caches, ref);
   if (cached) return involvedObject(cached, defaults);
-  return { ...defaults, name: ref.name, ...(ref.kind !== 'Node' && ref.namespace !== '' && { namespace: ref.namespace }) };
+  return {
+    ...defaults,
+    name: ref.name,
+    ...(ref.kind !== 'Node' && ref.namespace !== '' && { namespace: ref.namespace }),
+  };
 }
 
 /** Publishes the summary on the ConfigurationState object, creating it when missing. */
@@ -105,7 +109,12 @@ export async function writeConfigurationState(
   await patch();
 }
 
-export function kubeWriters(client: KubeClient, caches: KubeCaches, options: KubeWritersOptions, log: Log): ControllerWriters {
+export function kubeWriters(
+  client: KubeClient,
+  caches: KubeCaches,
+  options: KubeWritersOptions,
+  log: Log,
+): ControllerWriters {
   const status = new ServiceStatusWriter({ rest: client.rest });
   const recorder = new EventRecorder({
     rest: client.rest,
@@ -132,7 +141,13 @@ export function kubeWriters(client: KubeClient, caches: KubeCaches, options: Kub
         const service = caches.services.get(ref.name, ref.namespace);
         const object = service
           ? involvedObject(service, { apiVersion: 'v1', kind: 'Service' })
-          : { apiVersion: 'v1', kind: 'Service', namespace: ref.namespace, name: ref.name, ...(ref.uid && { uid: ref.uid }) };
+          : {
+              apiVersion: 'v1',
+              kind: 'Service',
+              namespace: ref.namespace,
+              name: ref.name,
+              ...(ref.uid && { uid: ref.uid }),
+            };
         return recorder.event(object, event.type, event.reason, event.message, signal);
       },
     },
@@ -145,7 +160,11 @@ export function kubeWriters(client: KubeClient, caches: KubeCaches, options: Kub
     },
     secret: {
       async ensureMemberlistSecret(signal) {
-        const outcome = await secrets.ensureMemberlistSecret(options.namespace, options.memberlistSecret, signal);
+        const outcome = await secrets.ensureMemberlistSecret(
+          options.namespace,
+          options.memberlistSecret,
+          signal,
+        );
         return outcome === 'created';
       },
     },

@@ -33,11 +33,19 @@ export interface ControllerIo {
 }
 
 /** Everything runController wires, for callers that run a controller in-process (tests, bench). */
-export function controllerParts(options: ControllerOptions, client: KubeClient, log: Log, metrics: ControllerMetrics): ControllerParts {
+export function controllerParts(
+  options: ControllerOptions,
+  client: KubeClient,
+  log: Log,
+  metrics: ControllerMetrics,
+): ControllerParts {
   const caches = new KubeCaches(client, options.namespace, log);
   return {
     caches,
-    services: new CachedServiceSource(caches, options.lbClass === undefined ? {} : { lbClass: options.lbClass }),
+    services: new CachedServiceSource(
+      caches,
+      options.lbClass === undefined ? {} : { lbClass: options.lbClass },
+    ),
     configSource: caches,
     configState: new ConfigState(options.namespace),
     writers: kubeWriters(client, caches, options, log),
@@ -76,7 +84,9 @@ export async function runController(options: ControllerOptions, io: ControllerIo
   );
   let client: KubeClient;
   try {
-    client = createKubeClient(loadKubeConfig(options.kubeconfig === undefined ? {} : { path: options.kubeconfig }));
+    client = createKubeClient(
+      loadKubeConfig(options.kubeconfig === undefined ? {} : { path: options.kubeconfig }),
+    );
   } catch (err) {
     if (!(err instanceof KubeconfigError)) throw err;
     io.stderr.write(`herald controller: ${err.message}\n`);
@@ -84,15 +94,26 @@ export async function runController(options: ControllerOptions, io: ControllerIo
   }
   const metrics = new ControllerMetrics();
   const controller = new Controller(controllerParts(options, client, log, metrics));
-  const http = new HttpEndpoints({ ...options.metricsListen, registry: metrics.registry, health: controller });
+  const http = new HttpEndpoints({
+    ...options.metricsListen,
+    registry: metrics.registry,
+    health: controller,
+  });
   try {
     await http.start();
   } catch (err) {
-    io.stderr.write(`herald controller: cannot listen on ${options.metricsListen.host}:${options.metricsListen.port}: ${String(err)}\n`);
+    io.stderr.write(
+      `herald controller: cannot listen on ${options.metricsListen.host}:${options.metricsListen.port}: ${String(err)}\n`,
+    );
     return 1;
   }
   log.info(
-    { namespace: options.namespace, lbClass: options.lbClass ?? null, metricsPort: http.port, lease: options.leaseName },
+    {
+      namespace: options.namespace,
+      lbClass: options.lbClass ?? null,
+      metricsPort: http.port,
+      lease: options.leaseName,
+    },
     'controller started',
   );
   controller.start(io.signal);

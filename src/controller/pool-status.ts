@@ -74,7 +74,9 @@ export class PoolStatusReporter {
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    const aborted = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    const aborted = new Promise<void>((resolve) =>
+      signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
     while (!signal.aborted) {
       if (!this.dirty) {
         await Promise.race([new Promise<void>((resolve) => (this.wake = resolve)), aborted]);

@@ -48,7 +48,8 @@ export interface CurrentStatus {
   readonly ips: readonly string[];
   readonly pool: string | undefined;
   /** As read back; `status` may be anything another writer put there (e.g. `Unknown`). */
-  readonly condition: { readonly status: string; readonly reason: string; readonly message: string } | undefined;
+  readonly condition:
+    { readonly status: string; readonly reason: string; readonly message: string } | undefined;
 }
 
 /** 'not-found': the Service is gone (its deletion will arrive as its own event); nothing to retry. */

@@ -91,7 +91,10 @@ export function sameStatus(a: CurrentStatus, b: ServiceStatusUpdate): boolean {
   );
 }
 
-function writeIfChanged(current: CurrentStatus, desired: ServiceStatusUpdate): ServiceStatusUpdate | undefined {
+function writeIfChanged(
+  current: CurrentStatus,
+  desired: ServiceStatusUpdate,
+): ServiceStatusUpdate | undefined {
   return sameStatus(current, desired) ? undefined : desired;
 }
 
@@ -148,13 +151,20 @@ function planAllocated(
   const write = writeIfChanged(current, desired);
   if (missing && (write || allocation.changed)) {
     events.push(
-      normal(EVENT.additionalAssignFailed, `cannot assign additional IP in PreferDualStack: ${missing.message}`),
+      normal(
+        EVENT.additionalAssignFailed,
+        `cannot assign additional IP in PreferDualStack: ${missing.message}`,
+      ),
     );
   }
   return { write, waiting: missing !== undefined };
 }
 
-function planRequest(ctx: ReconcileContext, key: string, view: ServiceView & { kind: 'request' }): ServicePlan {
+function planRequest(
+  ctx: ReconcileContext,
+  key: string,
+  view: ServiceView & { kind: 'request' },
+): ServicePlan {
   const events = deprecationEvents(ctx, key, view.deprecated);
   const result = ctx.allocator.allocate(view.request);
   if (result.cleared) events.push(clearEvent(key, result.cleared));
@@ -165,12 +175,17 @@ function planRequest(ctx: ReconcileContext, key: string, view: ServiceView & { k
   }
   const message = `Failed to allocate IP for "${key}": ${result.error.message}`;
   const condition = failedCondition(EVENT.allocationFailed, message);
-  if (!sameCondition(view.current.condition, condition)) events.push(warning(EVENT.allocationFailed, message));
+  if (!sameCondition(view.current.condition, condition))
+    events.push(warning(EVENT.allocationFailed, message));
   const write = writeIfChanged(view.current, { ips: [], pool: undefined, condition });
   return { key, ref: view.ref, write, events, freed, waiting: true };
 }
 
-function planInvalid(ctx: ReconcileContext, key: string, view: ServiceView & { kind: 'invalid' }): ServicePlan {
+function planInvalid(
+  ctx: ReconcileContext,
+  key: string,
+  view: ServiceView & { kind: 'invalid' },
+): ServicePlan {
   const events = deprecationEvents(ctx, key, view.deprecated);
   const { problem, current } = view;
   const condition = failedCondition(problem.reason, problem.message);
@@ -209,7 +224,11 @@ function planKeep(
   return { key, ref: view.ref, write, events, freed: false, waiting: false };
 }
 
-function planIgnored(ctx: ReconcileContext, key: string, view: ServiceView & { kind: 'ignored' }): ServicePlan {
+function planIgnored(
+  ctx: ReconcileContext,
+  key: string,
+  view: ServiceView & { kind: 'ignored' },
+): ServicePlan {
   ctx.notices.forget(key);
   const released = ctx.allocator.release(key);
   // A Service of another class belongs to another implementation, and a malformed one cannot be
@@ -223,7 +242,14 @@ export function planService(ctx: ReconcileContext, key: string, view: ServiceVie
   if (view === undefined) {
     ctx.notices.forget(key);
     const released = ctx.allocator.release(key);
-    return { key, ref: undefined, write: undefined, events: [], freed: released !== undefined, waiting: false };
+    return {
+      key,
+      ref: undefined,
+      write: undefined,
+      events: [],
+      freed: released !== undefined,
+      waiting: false,
+    };
   }
   switch (view.kind) {
     case 'ignored':

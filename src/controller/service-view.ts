@@ -13,7 +13,12 @@ import {
   serviceToRequest,
   type TranslationError,
 } from '../k8s/translate/index.js';
-import { ALLOCATION_CONDITION_TYPE, type RequestProblem, type ServiceSource, type ServiceView } from './ports.js';
+import {
+  ALLOCATION_CONDITION_TYPE,
+  type RequestProblem,
+  type ServiceSource,
+  type ServiceView,
+} from './ports.js';
 
 /** The parts of the caches a ServiceSource reads. */
 export interface ServiceCaches {
@@ -70,7 +75,9 @@ export function viewOf(service: unknown, namespaceLabels: Labels, options: Servi
       }
       const problem = problemOf(translated.error);
       const hold =
-        problem.action === 'keep' ? serviceToRequest(withoutRequestedIps(service), namespaceLabels, options) : undefined;
+        problem.action === 'keep'
+          ? serviceToRequest(withoutRequestedIps(service), namespaceLabels, options)
+          : undefined;
       return {
         kind: 'invalid',
         ref: translated.ref,

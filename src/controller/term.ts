@@ -135,7 +135,11 @@ export class LeaderTerm {
     if (outcome.kind === 'valid') {
       const level = outcome.poolsChanged || outcome.warnings.length > 0 ? 'info' : 'debug';
       this.deps.log[level](
-        { pools: outcome.config.pools.size, poolsChanged: outcome.poolsChanged, warnings: outcome.warnings.length },
+        {
+          pools: outcome.config.pools.size,
+          poolsChanged: outcome.poolsChanged,
+          warnings: outcome.warnings.length,
+        },
         'configuration loaded',
       );
     } else {
@@ -197,7 +201,12 @@ export class LeaderTerm {
     const keys = new Set<string>([...report.reassigned.map((r) => r.key), ...report.moved.map((m) => m.key)]);
     for (const key of this.waiting) keys.add(key);
     this.deps.log.info(
-      { kept: report.kept, moved: report.moved.length, reassigned: report.reassigned.length, requeued: keys.size },
+      {
+        kept: report.kept,
+        moved: report.moved.length,
+        reassigned: report.reassigned.length,
+        requeued: keys.size,
+      },
       'pools changed: re-evaluated every assignment',
     );
     for (const key of keys) this.deps.requeue.add(key);

@@ -23,17 +23,25 @@ export function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const b = chunk as Buffer;
-    size += b.length;
-    if (size > MAX_BODY_BYTES)
-      throw new ApiError('RequestEntityTooLarge', `request is too large (limit ${MAX_BODY_BYTES} bytes)`);
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks);
+/**
+ * Reads a request body. Past MAX_BODY_BYTES the rest is drained and discarded, so the 413 answer reaches
+ * the client instead of a connection reset.
+ */
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) {
+        reject(new ApiError('RequestEntityTooLarge', `request is too large (limit ${MAX_BODY_BYTES} bytes)`));
+      } else resolve(Buffer.concat(chunks));
+    });
+    req.on('error', reject);
+  });
 }
 
 /** Decodes a body by media type; an empty body is undefined. */

@@ -11,7 +11,7 @@ import { openApiDocument, openApiIndex } from '../openapi.js';
 import { remove, removeCollection } from '../rest/delete.js';
 import type { Engine, FieldValidation, Scope } from '../rest/engine.js';
 import { patch } from '../rest/patch.js';
-import { get, list } from '../rest/read.js';
+import { get, list, type WatchOptions } from '../rest/read.js';
 import { create, update } from '../rest/write.js';
 import type { Json } from '../types.js';
 import { decodeBody, mediaType, readBody, sendError, sendJson, sendText } from './body.js';
@@ -137,6 +137,52 @@ function listOpts(q: URLSearchParams) {
   };
 }
 
+function watchOpts(q: URLSearchParams): WatchOptions & { timeoutSeconds?: number } {
+  const timeoutSeconds = intParam(q, 'timeoutSeconds');
+  const rv = q.get('resourceVersion');
+  return {
+    ...listOpts(q),
+    ...(rv !== null ? { resourceVersion: rv } : {}),
+    sendInitialEvents: q.get('sendInitialEvents') === 'true',
+    allowBookmarks: q.get('allowWatchBookmarks') === 'true',
+    ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+  };
+}
+
+type BodyVerb = Exclude<Verb, 'watch'>;
+
+/** Runs a non-watch verb; returns the HTTP code and the object to answer with. */
+function runVerb(
+  e: Engine,
+  scope: Scope,
+  verb: BodyVerb,
+  q: URLSearchParams,
+  type: string,
+  body: Json | undefined,
+): [number, Json] {
+  switch (verb) {
+    case 'get':
+      return [200, get(e, scope)];
+    case 'list':
+      return [200, list(e, scope, listOpts(q))];
+    case 'create':
+      return [201, create(e, scope, body).object];
+    case 'update':
+      return [200, update(e, scope, body).object];
+    case 'patch': {
+      if (body === undefined) throw badRequest('the patch body is empty');
+      const out = patch(e, scope, type, body, { force: q.get('force') === 'true' });
+      return [out.created ? 201 : 200, out.object];
+    }
+    case 'delete': {
+      const out = remove(e, scope, body);
+      return [out.gone ? 200 : 202, out.object];
+    }
+    case 'deletecollection':
+      return [200, removeCollection(e, scope, listOpts(q), body)];
+  }
+}
+
 async function serveResource(
   ctx: HandlerContext,
   req: IncomingMessage,
@@ -151,64 +197,16 @@ async function serveResource(
   const injected = ctx.faults.failureFor(verb, r.def.resource);
   if (injected) throw injected;
   const scope = scopeOf(r, q, verb);
-  const pretty = q.get('pretty') === 'true';
-  const table = acceptsTable(req.headers.accept);
-  if (verb === 'watch') {
-    const timeoutSeconds = intParam(q, 'timeoutSeconds');
-    serveWatch(
-      req,
-      res,
-      ctx,
-      scope,
-      {
-        ...listOpts(q),
-        ...(q.get('resourceVersion') !== null ? { resourceVersion: q.get('resourceVersion')! } : {}),
-        sendInitialEvents: q.get('sendInitialEvents') === 'true',
-        allowBookmarks: q.get('allowWatchBookmarks') === 'true',
-        ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
-      },
-      table ? (o) => toTable(scope.def, o, ctx.engine.ports.now().getTime()) : undefined,
-    );
-    return;
-  }
-  const needsBody =
-    verb === 'create' ||
-    verb === 'update' ||
-    verb === 'patch' ||
-    verb === 'delete' ||
-    verb === 'deletecollection';
-  const type = mediaType(req.headers['content-type']);
-  const body: Json | undefined = needsBody ? decodeBody(await readBody(req), type) : undefined;
   const e = ctx.engine;
-  const send = (code: number, obj: Json): void =>
-    sendJson(
-      res,
-      code,
-      table ? toTable(scope.def, obj, e.ports.now().getTime()) : obj,
-      scope.warnings,
-      pretty,
-    );
-  switch (verb) {
-    case 'get':
-      return send(200, get(e, scope));
-    case 'list':
-      return send(200, list(e, scope, listOpts(q)));
-    case 'create':
-      return send(201, create(e, scope, body).object);
-    case 'update':
-      return send(200, update(e, scope, body).object);
-    case 'patch': {
-      if (body === undefined) throw badRequest('the patch body is empty');
-      const out = patch(e, scope, type, body, { force: q.get('force') === 'true' });
-      return send(out.created ? 201 : 200, out.object);
-    }
-    case 'delete': {
-      const out = remove(e, scope, body);
-      return send(out.gone ? 200 : 202, out.object);
-    }
-    case 'deletecollection':
-      return send(200, removeCollection(e, scope, listOpts(q), body));
-  }
+  const render = acceptsTable(req.headers.accept)
+    ? (o: Json) => toTable(scope.def, o, e.ports.now().getTime())
+    : undefined;
+  if (verb === 'watch') return serveWatch(req, res, ctx, scope, watchOpts(q), render);
+  const type = mediaType(req.headers['content-type']);
+  const hasBody = verb !== 'get' && verb !== 'list';
+  const body = hasBody ? decodeBody(await readBody(req), type) : undefined;
+  const [code, obj] = runVerb(e, scope, verb, q, type, body);
+  sendJson(res, code, render ? render(obj) : obj, scope.warnings, q.get('pretty') === 'true');
 }
 
 async function serveFaults(

@@ -23,17 +23,42 @@ export interface OpenWatches {
   add(close: () => void): () => void;
 }
 
+type WatchContext = { engine: Engine; faults: Faults; limits: WatchLimits; open: OpenWatches };
+type WatchParams = WatchOptions & { timeoutSeconds?: number };
+
+/** Starts the timers that end a stream (timeout, injected drop) and send BOOKMARKs; returns them. */
+function armTimers(
+  ctx: WatchContext,
+  scope: Scope,
+  opts: WatchParams,
+  finish: () => void,
+  emit: (o: KubeObject) => void,
+): NodeJS.Timeout[] {
+  const limit = ctx.limits.maxTimeoutSeconds;
+  const timeoutS =
+    opts.timeoutSeconds !== undefined && opts.timeoutSeconds > 0
+      ? Math.min(opts.timeoutSeconds, limit)
+      : limit;
+  const timers = [setTimeout(finish, timeoutS * 1000)];
+  const dropAfter = ctx.faults.dropWatchesAfterMs;
+  if (dropAfter !== undefined) timers.push(setTimeout(finish, dropAfter));
+  if (opts.allowBookmarks) {
+    const tick = () => emit(bookmark(scope, ctx.engine.store.resourceVersion));
+    timers.push(setInterval(tick, ctx.limits.bookmarkIntervalMs));
+  }
+  return timers;
+}
+
 export function serveWatch(
   req: IncomingMessage,
   res: ServerResponse,
-  ctx: { engine: Engine; faults: Faults; limits: WatchLimits; open: OpenWatches },
+  ctx: WatchContext,
   scope: Scope,
-  opts: WatchOptions & { timeoutSeconds?: number },
+  opts: WatchParams,
   render: (object: KubeObject) => KubeObject = (o) => o,
 ): void {
   const pending: string[] = [];
   let started = false;
-  let ended = false;
   const line = (type: WatchEventType, object: KubeObject): void => {
     const payload = type === 'BOOKMARK' || type === 'ERROR' ? object : render(object);
     const text = `${JSON.stringify({ type, object: payload })}\n`;
@@ -56,7 +81,8 @@ export function serveWatch(
   res.flushHeaders();
   started = true;
   for (const t of pending) res.write(t);
-  const timers: NodeJS.Timeout[] = [];
+  let timers: NodeJS.Timeout[] = [];
+  let ended = false;
   const finish = (): void => {
     if (ended) return;
     ended = true;
@@ -73,23 +99,9 @@ export function serveWatch(
       'ERROR',
       expired(`The resourceVersion for the provided watch is too old. (${gone.message})`).toStatus(),
     );
-    finish();
-    return;
+    return finish();
   }
-  const timeoutS =
-    opts.timeoutSeconds !== undefined && opts.timeoutSeconds > 0
-      ? Math.min(opts.timeoutSeconds, ctx.limits.maxTimeoutSeconds)
-      : ctx.limits.maxTimeoutSeconds;
-  timers.push(setTimeout(finish, timeoutS * 1000));
-  const dropAfter = ctx.faults.dropWatchesAfterMs;
-  if (dropAfter !== undefined) timers.push(setTimeout(finish, dropAfter));
-  if (opts.allowBookmarks) {
-    const tick = setInterval(
-      () => line('BOOKMARK', bookmark(scope, ctx.engine.store.resourceVersion)),
-      ctx.limits.bookmarkIntervalMs,
-    );
-    timers.push(tick);
-  }
+  timers = armTimers(ctx, scope, opts, finish, (o) => line('BOOKMARK', o));
   req.on('close', finish);
   res.on('close', finish);
 }

@@ -5,7 +5,15 @@
  * the main resource, finalizers (removing the last one from a deleting object deletes it), no-op
  * updates that change nothing (no new resourceVersion, no watch event), and dryRun.
  */
-import { alreadyExists, conflict, forbidden, invalid, notFound, type FieldError } from '../errors.js';
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  forbidden,
+  invalid,
+  notFound,
+  type FieldError,
+} from '../errors.js';
 import { carryUpdateMeta, finalizersOf, initCreateMeta, validateMeta } from '../meta.js';
 import { checkObject } from '../schema/check.js';
 import { AllocationTxn } from '../strategies/allocators.js';
@@ -47,6 +55,9 @@ function checked(engine: Engine, scope: Scope, obj: KubeObject): KubeObject {
 export function create(engine: Engine, scope: Scope, body: Json | undefined): WriteResult {
   requireNamespace(engine, scope);
   const input = checkBody({ ...scope, name: undefined }, body);
+  if (resourceVersionOf(input) !== undefined) {
+    throw badRequest('resourceVersion should not be set on objects to be created');
+  }
   initCreateMeta(input, scope.def.namespaced ? scope.namespace : undefined, engine.ports);
   const storage = storageOf(engine, scope.def);
   const storageDef = engine.registry.storageDef(scope.def);

@@ -7,7 +7,7 @@
 import type { IpFamily } from '../../core/ip/index.js';
 import { parseIp } from '../../core/ip/index.js';
 import type { FieldError } from '../errors.js';
-import { isObject, type JsonObject, type KubeObject } from '../types.js';
+import { isObject, type Json, type JsonObject, type KubeObject } from '../types.js';
 import type { AllocationTxn, ServiceAllocators } from './allocators.js';
 
 export function specOf(obj: KubeObject): JsonObject {
@@ -74,6 +74,49 @@ function resolveFamilies(spec: JsonObject, ctx: Ctx, errors: FieldError[]): IpFa
   return policy === 'SingleStack' ? families.slice(0, 1) : families;
 }
 
+/** The cluster IP of family index `i`: the requested one (checked and reserved) or a new one. */
+function clusterIpFor(
+  family: IpFamily,
+  i: number,
+  want: Json | undefined,
+  ctx: Ctx,
+  errors: FieldError[],
+  kept: readonly string[],
+): string | undefined {
+  const allocator = ctx.allocators.ips.get(family);
+  if (!allocator) return undefined;
+  const field = `spec.clusterIPs[${i}]`;
+  if (typeof want !== 'string' || want === '') {
+    const ip = allocator.allocate();
+    if (ip === undefined)
+      errors.push({
+        type: 'FieldValueInvalid',
+        field,
+        value: null,
+        detail: `no addresses left in ${allocator.cidr}`,
+      });
+    else ctx.txn.took(() => allocator.release(ip));
+    return ip;
+  }
+  if (familyOf(want) !== family) {
+    errors.push({ type: 'FieldValueInvalid', field, value: want, detail: `expected an ${family} address` });
+    return undefined;
+  }
+  if (kept.includes(want)) return want;
+  const r = allocator.reserve(want);
+  if (r === 'ok') {
+    ctx.txn.took(() => allocator.release(want));
+    return want;
+  }
+  const detail =
+    r === 'taken'
+      ? 'provided IP is already allocated'
+      : `provided IP is not in the valid range. The range of valid IPs is ${allocator.cidr}`;
+  errors.push({ type: 'FieldValueInvalid', field, value: want, detail });
+  return undefined;
+}
+
+/** Sets clusterIP, clusterIPs and ipFamilies; `kept` are the IPs the Service already holds (updates). */
 export function assignClusterIps(
   spec: JsonObject,
   ctx: Ctx,
@@ -86,53 +129,14 @@ export function assignClusterIps(
     spec.ipFamilies = resolveFamilies(spec, ctx, errors);
     return;
   }
-  if (typeof spec.clusterIP === 'string' && spec.clusterIP !== '' && !Array.isArray(spec.clusterIPs))
+  if (typeof spec.clusterIP === 'string' && spec.clusterIP !== '' && !Array.isArray(spec.clusterIPs)) {
     spec.clusterIPs = [spec.clusterIP];
+  }
   const families = resolveFamilies(spec, ctx, errors);
   const requested = Array.isArray(spec.clusterIPs) ? spec.clusterIPs : [];
-  const out: string[] = [];
-  families.forEach((family, i) => {
-    const want = requested[i];
-    const allocator = ctx.allocators.ips.get(family);
-    if (!allocator) return;
-    if (typeof want === 'string' && want !== '') {
-      if (familyOf(want) !== family) {
-        errors.push({
-          type: 'FieldValueInvalid',
-          field: `spec.clusterIPs[${i}]`,
-          value: want,
-          detail: `expected an ${family} address`,
-        });
-        return;
-      }
-      if (!kept.includes(want)) {
-        const r = allocator.reserve(want);
-        if (r !== 'ok') {
-          const detail =
-            r === 'taken'
-              ? 'provided IP is already allocated'
-              : `provided IP is not in the valid range. The range of valid IPs is ${allocator.cidr}`;
-          errors.push({ type: 'FieldValueInvalid', field: `spec.clusterIPs[${i}]`, value: want, detail });
-          return;
-        }
-        ctx.txn.took(() => allocator.release(want));
-      }
-      out.push(want);
-      return;
-    }
-    const ip = allocator.allocate();
-    if (ip === undefined) {
-      errors.push({
-        type: 'FieldValueInvalid',
-        field: `spec.clusterIPs[${i}]`,
-        value: null,
-        detail: `no addresses left in ${allocator.cidr}`,
-      });
-      return;
-    }
-    ctx.txn.took(() => allocator.release(ip));
-    out.push(ip);
-  });
+  const out = families
+    .map((family, i) => clusterIpFor(family, i, requested[i], ctx, errors, kept))
+    .filter((ip): ip is string => ip !== undefined);
   spec.clusterIPs = out;
   spec.clusterIP = out[0] ?? '';
   spec.ipFamilies = families;

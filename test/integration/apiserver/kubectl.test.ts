@@ -306,6 +306,37 @@ endpoints: [{addresses: [10.244.0.5], conditions: {ready: true}, nodeName: node-
     }
   });
 
+  it('describe shows a Service with its events (events.k8s.io Events found through involvedObject field selectors)', async () => {
+    const svc = await k.json<Obj>(['get', 'svc', 'web']);
+    const event = `apiVersion: events.k8s.io/v1
+kind: Event
+metadata: {name: web.ip-allocated}
+regarding: {apiVersion: v1, kind: Service, name: web, namespace: default, uid: ${String(svc.metadata.uid)}}
+reason: IPAllocated
+type: Normal
+note: Assigned IP 192.0.2.77
+action: Allocate
+reportingController: herald.io/controller
+reportingInstance: controller-1
+eventTime: "2025-01-02T03:04:05.000000Z"
+`;
+    await k.ok(['create', '-f', '-'], event);
+    const described = await k.ok(['describe', 'svc', 'web']);
+    expect(described).toMatch(/^Name:\s+web$/m);
+    expect(described).toMatch(/^Type:\s+LoadBalancer$/m);
+    expect(described).toMatch(/IPAllocated.*Assigned IP 192\.0\.2\.77/);
+    expect(
+      await k.ok([
+        'get',
+        'events',
+        '--field-selector',
+        'involvedObject.kind=Service,reason=IPAllocated',
+        '-o',
+        'name',
+      ]),
+    ).toBe('event/web.ip-allocated\n');
+  });
+
   it('server-side apply creates, updates and removes fields it no longer applies', async () => {
     const cm = (data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {${data}}\n`;
     expect(await k.ok(['apply', '--server-side', '-f', '-'], cm('a: "1", b: "2"'))).toBe(

@@ -44,10 +44,14 @@ async function create(name: string, o: ServiceOptions = {}, namespace = 'default
 }
 
 async function waitIps(name: string, ips: string[], namespace = 'default'): Promise<V1Service> {
-  return waitFor(async () => {
-    const s = await service(name, namespace);
-    return ipsOf(s).join(',') === ips.join(',') ? s : undefined;
-  }, WAIT_MS, `${namespace}/${name} to hold [${ips.join(', ')}]`);
+  return waitFor(
+    async () => {
+      const s = await service(name, namespace);
+      return ipsOf(s).join(',') === ips.join(',') ? s : undefined;
+    },
+    WAIT_MS,
+    `${namespace}/${name} to hold [${ips.join(', ')}]`,
+  );
 }
 
 async function reasons(name: string, namespace = 'default'): Promise<string[]> {
@@ -56,7 +60,11 @@ async function reasons(name: string, namespace = 'default'): Promise<string[]> {
 }
 
 async function waitEvent(name: string, reason: string, namespace = 'default'): Promise<void> {
-  await waitFor(async () => (await reasons(name, namespace)).includes(reason), WAIT_MS, `${reason} on ${name}`);
+  await waitFor(
+    async () => (await reasons(name, namespace)).includes(reason),
+    WAIT_MS,
+    `${reason} on ${name}`,
+  );
 }
 
 function condition(s: V1Service | undefined): { status?: string; reason?: string } | undefined {
@@ -64,7 +72,9 @@ function condition(s: V1Service | undefined): { status?: string; reason?: string
 }
 
 async function setPool(name: string, addresses: string[], spec: Record<string, unknown> = {}): Promise<void> {
-  const current = (await c.custom.getNamespacedCustomObject({ ...POOL_API, name })) as { spec: Record<string, unknown> };
+  const current = (await c.custom.getNamespacedCustomObject({ ...POOL_API, name })) as {
+    spec: Record<string, unknown>;
+  };
   await c.custom.replaceNamespacedCustomObject({
     ...POOL_API,
     name,
@@ -73,7 +83,11 @@ async function setPool(name: string, addresses: string[], spec: Record<string, u
 }
 
 async function configurationState(): Promise<{ result?: string; errorSummary?: string } | undefined> {
-  const obj = (await c.custom.getNamespacedCustomObject({ ...POOL_API, plural: 'configurationstates', name: 'controller' })) as {
+  const obj = (await c.custom.getNamespacedCustomObject({
+    ...POOL_API,
+    plural: 'configurationstates',
+    name: 'controller',
+  })) as {
     status?: { result?: string; errorSummary?: string };
   };
   return obj.status;
@@ -85,9 +99,15 @@ beforeAll(async () => {
   await createPool(c, 'a', ['192.0.2.0/29'], { avoidBuggyIPs: true });
   await createPool(c, 'b', ['198.51.100.0/30'], { autoAssign: false });
   await createPool(c, 'dual', ['203.0.113.0/30', '2001:db8::/126']);
-  await createPool(c, 'team', ['203.0.113.64/30'], { serviceAllocation: { priority: 1, namespaces: ['team'] } });
+  await createPool(c, 'team', ['203.0.113.64/30'], {
+    serviceAllocation: { priority: 1, namespaces: ['team'] },
+  });
   ctl = await runInProcess(c, 'alloc-test');
-  await waitFor(async () => (await ctl.readyz()).ok && (await ctl.readyz()).role === 'leader', WAIT_MS, 'leader');
+  await waitFor(
+    async () => (await ctl.readyz()).ok && (await ctl.readyz()).role === 'leader',
+    WAIT_MS,
+    'leader',
+  );
 });
 
 afterAll(async () => {
@@ -129,10 +149,14 @@ describe('allocation through real Service objects', () => {
   it('a requested address in use fails: AllocationFailed event, False condition, no ingress', async () => {
     await create('taken', { annotations: { 'metallb.io/loadBalancerIPs': '192.0.2.5' } });
     await waitEvent('taken', 'AllocationFailed');
-    const s = await waitFor(async () => {
-      const svc = await service('taken');
-      return condition(svc)?.status === 'False' ? svc : undefined;
-    }, WAIT_MS, 'False condition on taken');
+    const s = await waitFor(
+      async () => {
+        const svc = await service('taken');
+        return condition(svc)?.status === 'False' ? svc : undefined;
+      },
+      WAIT_MS,
+      'False condition on taken',
+    );
     expect(condition(s)?.reason).toBe('AllocationFailed');
     expect(ipsOf(s)).toEqual([]);
   });
@@ -146,6 +170,23 @@ describe('allocation through real Service objects', () => {
   it('serviceAllocation pins a namespace to its pool', async () => {
     await create('app', {}, 'team');
     await waitIps('app', ['203.0.113.64'], 'team');
+  });
+
+  it('PreferDualStack with IPv6 primary gets both families, IPv6 first', async () => {
+    await create('prefer', { ipFamilyPolicy: 'PreferDualStack', ipFamilies: ['IPv6', 'IPv4'] });
+    await waitIps('prefer', ['2001:db8::1', '203.0.113.1']);
+  });
+
+  it('externalTrafficPolicy Local shares only with the same pod selector', async () => {
+    const annotations = { 'metallb.io/allow-shared-ip': 'loc', 'metallb.io/loadBalancerIPs': '192.0.2.3' };
+    const local = { externalTrafficPolicy: 'Local' as const, annotations };
+    await create('local-a', { ...local, selector: { app: 'a' }, ports: [{ port: 80 }] });
+    await waitIps('local-a', ['192.0.2.3']);
+    await create('local-b', { ...local, selector: { app: 'b' }, ports: [{ port: 81 }] });
+    await waitEvent('local-b', 'AllocationFailed');
+    await create('local-a2', { ...local, selector: { app: 'a' }, ports: [{ port: 82 }] });
+    await waitIps('local-a2', ['192.0.2.3']);
+    expect(ipsOf(await service('local-b'))).toEqual([]);
   });
 
   it('deleting a Service frees its address for a waiting one', async () => {
@@ -171,14 +212,23 @@ describe('allocation through real Service objects', () => {
   });
 
   it('a Service that stops being a LoadBalancer loses ingress, annotation and condition', async () => {
-    await c.core.patchNamespacedService(
-      { name: 'web', namespace: 'default', body: [{ op: 'replace', path: '/spec/type', value: 'ClusterIP' }] },
-    );
+    await c.core.patchNamespacedService({
+      name: 'web',
+      namespace: 'default',
+      body: [{ op: 'replace', path: '/spec/type', value: 'ClusterIP' }],
+    });
     const s = await waitIps('web', []);
-    await waitFor(async () => {
-      const svc = await service('web');
-      return svc?.metadata?.annotations?.['metallb.io/ip-allocated-from-pool'] === undefined && condition(svc) === undefined;
-    }, WAIT_MS, 'web cleared');
+    await waitFor(
+      async () => {
+        const svc = await service('web');
+        return (
+          svc?.metadata?.annotations?.['metallb.io/ip-allocated-from-pool'] === undefined &&
+          condition(svc) === undefined
+        );
+      },
+      WAIT_MS,
+      'web cleared',
+    );
     expect(s.spec?.type).toBe('ClusterIP');
   });
 
@@ -193,18 +243,26 @@ describe('allocation through real Service objects', () => {
 
   it('a bad configuration is rejected whole, reported, and withdraws nothing', async () => {
     await createPool(c, 'bad', ['192.0.2.0/24']);
-    await waitFor(async () => (await configurationState())?.result === 'Invalid', WAIT_MS, 'ConfigurationState Invalid');
+    await waitFor(
+      async () => (await configurationState())?.result === 'Invalid',
+      WAIT_MS,
+      'ConfigurationState Invalid',
+    );
     expect((await configurationState())?.errorSummary).toContain('bad');
-    await waitFor(async () => {
-      const events = await c.core.listNamespacedEvent({ namespace: NS });
-      return events.items.some(
-        (e) =>
-          e.involvedObject.kind === 'IPAddressPool' &&
-          e.reason === 'InvalidConfiguration' &&
-          e.type === 'Warning' &&
-          (e.message ?? '').includes('192.0.2.0/24'),
-      );
-    }, WAIT_MS, 'InvalidConfiguration event naming the overlap');
+    await waitFor(
+      async () => {
+        const events = await c.core.listNamespacedEvent({ namespace: NS });
+        return events.items.some(
+          (e) =>
+            e.involvedObject.kind === 'IPAddressPool' &&
+            e.reason === 'InvalidConfiguration' &&
+            e.type === 'Warning' &&
+            (e.message ?? '').includes('192.0.2.0/24'),
+        );
+      },
+      WAIT_MS,
+      'InvalidConfiguration event naming the overlap',
+    );
     expect(metricValue(await ctl.metrics(), 'metallb_k8s_client_config_stale_bool')).toBe(1);
     await create('during-bad');
     await waitIps('during-bad', ['192.0.2.1']);
@@ -212,18 +270,28 @@ describe('allocation through real Service objects', () => {
     expect(ipsOf(await service('dual'))).toEqual(['203.0.113.0', '2001:db8::']);
 
     await c.custom.deleteNamespacedCustomObject({ ...POOL_API, name: 'bad' });
-    await waitFor(async () => (await configurationState())?.result === 'Valid', WAIT_MS, 'ConfigurationState Valid');
+    await waitFor(
+      async () => (await configurationState())?.result === 'Valid',
+      WAIT_MS,
+      'ConfigurationState Valid',
+    );
     expect(metricValue(await ctl.metrics(), 'metallb_k8s_client_config_stale_bool')).toBe(0);
   });
 
   it('writes IPAddressPool status counters', async () => {
-    await waitFor(async () => {
-      const pool = (await c.custom.getNamespacedCustomObject({ ...POOL_API, name: 'dual' })) as {
-        status?: Record<string, number>;
-      };
-      const s = pool.status;
-      return s?.assignedIPv4 === 1 && s.assignedIPv6 === 1 && s.availableIPv4 === 3 && s.availableIPv6 === 3;
-    }, WAIT_MS, 'pool dual status');
+    await waitFor(
+      async () => {
+        const pool = (await c.custom.getNamespacedCustomObject({ ...POOL_API, name: 'dual' })) as {
+          status?: Record<string, number>;
+        };
+        const s = pool.status;
+        return (
+          s?.assignedIPv4 === 2 && s.assignedIPv6 === 2 && s.availableIPv4 === 2 && s.availableIPv6 === 2
+        );
+      },
+      WAIT_MS,
+      'pool dual status',
+    );
   });
 
   it('creates the memberlist Secret and serves MetalLB metric names', async () => {

@@ -27,10 +27,14 @@ let log: StatusLog;
 const replicas: ControllerProcess[] = [];
 let spawned = 0;
 
+/** A quarter request their own fixed address, a quarter share one address, the rest take any. */
 function specFor(n: number): ServiceOptions {
-  if (n % 4 === 0) return { annotations: { 'metallb.io/loadBalancerIPs': `192.0.2.${10 + (n % 8)}` } };
+  if (n % 4 === 0) return { annotations: { 'metallb.io/loadBalancerIPs': `192.0.2.${128 + n}` } };
   if (n % 4 === 1) {
-    return { annotations: { 'metallb.io/allow-shared-ip': 'web', 'metallb.io/loadBalancerIPs': '192.0.2.100' }, ports: [{ port: 8000 + n }] };
+    return {
+      annotations: { 'metallb.io/allow-shared-ip': 'web', 'metallb.io/loadBalancerIPs': '192.0.2.250' },
+      ports: [{ port: 8000 + n }],
+    };
   }
   return {};
 }
@@ -49,7 +53,12 @@ async function leader(): Promise<ControllerProcess | undefined> {
 }
 
 async function addReplica(): Promise<ControllerProcess> {
-  const r = await spawnController(c, { identity: `failover-${spawned++}`, leaseDuration: '3s', renewDeadline: '2s', retryPeriod: '500ms' });
+  const r = await spawnController(c, {
+    identity: `failover-${spawned++}`,
+    leaseDuration: '3s',
+    renewDeadline: '2s',
+    retryPeriod: '500ms',
+  });
   replicas.push(r);
   return r;
 }
@@ -63,7 +72,11 @@ function churn(signal: AbortSignal): Promise<number> {
       const name = `churn-${n}`;
       try {
         if (round % 3 === 2) await c.core.deleteNamespacedService({ name, namespace: 'default' });
-        else await c.core.createNamespacedService({ namespace: 'default', body: serviceBody('default', name, specFor(n)) });
+        else
+          await c.core.createNamespacedService({
+            namespace: 'default',
+            body: serviceBody('default', name, specFor(n)),
+          });
         ops++;
       } catch {
         // exists / not found: churn goes on
@@ -76,7 +89,8 @@ function churn(signal: AbortSignal): Promise<number> {
 
 beforeAll(async () => {
   c = await startCluster({ watchWindow: 100_000 });
-  await createPool(c, 'main', ['192.0.2.0/24']);
+  await createPool(c, 'main', ['192.0.2.0/25']);
+  await createPool(c, 'fixed', ['192.0.2.128/25'], { autoAssign: false });
   log = new StatusLog(c.api.url);
   await log.start();
 });
@@ -101,10 +115,14 @@ describe('leader failover while Services churn', () => {
       await current.kill('SIGKILL');
       const killedAt = Date.now();
       await addReplica();
-      const next = await waitFor(async () => {
-        const l = await leader();
-        return l !== undefined && l !== current ? l : undefined;
-      }, 20_000, 'a new leader');
+      const next = await waitFor(
+        async () => {
+          const l = await leader();
+          return l !== undefined && l !== current ? l : undefined;
+        },
+        20_000,
+        'a new leader',
+      );
       takeovers.push(Date.now() - killedAt);
       expect(next.pid).not.toBe(current.pid);
     }
@@ -113,15 +131,29 @@ describe('leader failover while Services churn', () => {
     expect(ops).toBeGreaterThan(50);
 
     // Every Service left ends with an address, and none is double-assigned.
-    await waitFor(async () => {
-      const list = await c.core.listNamespacedService({ namespace: 'default' });
-      return list.items.every((s) => (s.status?.loadBalancer?.ingress ?? []).length > 0);
-    }, 30_000, 'every remaining Service assigned');
-    await waitFor(() => (log.conflictsNow().length === 0 && log.state.size > 0 ? true : undefined), 5_000, 'watch caught up');
+    await waitFor(
+      async () => {
+        const list = await c.core.listNamespacedService({ namespace: 'default' });
+        return list.items.every((s) => (s.status?.loadBalancer?.ingress ?? []).length > 0);
+      },
+      30_000,
+      'every remaining Service assigned',
+    );
+    await waitFor(
+      () => (log.conflictsNow().length === 0 && log.state.size > 0 ? true : undefined),
+      5_000,
+      'watch caught up',
+    );
     expect(log.gaps).toBe(0);
     expect(log.violations).toEqual([]);
     expect(log.conflictsNow()).toEqual([]);
     expect(log.ingressWrites).toBeGreaterThan(ops / 3);
+    // The work was really shared out: IPAllocated Events were recorded by several replicas.
+    const events = await c.core.listNamespacedEvent({ namespace: 'default' });
+    const writers = new Set(
+      events.items.filter((e) => e.reason === 'IPAllocated').map((e) => e.reportingInstance),
+    );
+    expect(writers.size).toBeGreaterThanOrEqual(3);
     // A standby takes over within the lease duration (plus a retry period and process scheduling).
     for (const ms of takeovers) expect(ms).toBeLessThan(LEASE_MS + 3000);
   });

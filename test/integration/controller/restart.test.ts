@@ -25,7 +25,8 @@ const running: ControllerProcess[] = [];
 
 function specFor(i: number): ServiceOptions {
   if (i % 5 === 0) return { ipFamilyPolicy: 'RequireDualStack', ipFamilies: ['IPv4', 'IPv6'] };
-  if (i % 5 === 1) return { annotations: { 'metallb.io/allow-shared-ip': 'shared' }, ports: [{ port: 1000 + i }] };
+  if (i % 5 === 1)
+    return { annotations: { 'metallb.io/allow-shared-ip': 'shared' }, ports: [{ port: 1000 + i }] };
   if (i % 5 === 2) return { annotations: { 'metallb.io/address-pool': 'manual' } };
   return {};
 }
@@ -33,26 +34,37 @@ function specFor(i: number): ServiceOptions {
 async function assignments(): Promise<Map<string, string>> {
   const list = await c.core.listNamespacedService({ namespace: 'default' });
   return new Map(
-    list.items.map((s) => [s.metadata!.name!, (s.status?.loadBalancer?.ingress ?? []).map((i) => i.ip).join(',')]),
+    list.items.map((s) => [
+      s.metadata!.name!,
+      (s.status?.loadBalancer?.ingress ?? []).map((i) => i.ip).join(','),
+    ]),
   );
 }
 
 async function start(identity: string): Promise<ControllerProcess> {
   const ctl = await spawnController(c, { identity });
   running.push(ctl);
-  await waitFor(async () => {
-    const r = await ctl.readyz();
-    return r.ok && r.role === 'leader' && r.restored;
-  }, 30_000, `${identity} leading and restored`);
+  await waitFor(
+    async () => {
+      const r = await ctl.readyz();
+      return r.ok && r.role === 'leader' && r.restored;
+    },
+    30_000,
+    `${identity} leading and restored`,
+  );
   return ctl;
 }
 
 /** Waits until the controller has processed at least `n` queue items (its pass over every Service). */
 async function settled(ctl: ControllerProcess, n: number): Promise<string> {
-  return waitFor(async () => {
-    const text = await ctl.metrics();
-    return (metricValue(text, 'metallb_k8s_client_updates_total') ?? 0) >= n ? text : undefined;
-  }, 30_000, `${ctl.identity} to process ${n} items`);
+  return waitFor(
+    async () => {
+      const text = await ctl.metrics();
+      return (metricValue(text, 'metallb_k8s_client_updates_total') ?? 0) >= n ? text : undefined;
+    },
+    30_000,
+    `${ctl.identity} to process ${n} items`,
+  );
 }
 
 beforeAll(async () => {
@@ -70,12 +82,19 @@ describe('restart recovery', () => {
   it('restores every assignment: 0 changed addresses, 0 status writes, after SIGTERM and after SIGKILL', async () => {
     const first = await start('restart-1');
     await parallel([...Array(COUNT).keys()], 8, async (i) => {
-      await c.core.createNamespacedService({ namespace: 'default', body: serviceBody('default', `s${i}`, specFor(i)) });
+      await c.core.createNamespacedService({
+        namespace: 'default',
+        body: serviceBody('default', `s${i}`, specFor(i)),
+      });
     });
-    const before = await waitFor(async () => {
-      const a = await assignments();
-      return [...a.values()].every((ips) => ips !== '') && a.size === COUNT ? a : undefined;
-    }, 30_000, 'every Service assigned');
+    const before = await waitFor(
+      async () => {
+        const a = await assignments();
+        return [...a.values()].every((ips) => ips !== '') && a.size === COUNT ? a : undefined;
+      },
+      30_000,
+      'every Service assigned',
+    );
 
     await first.kill('SIGTERM');
     expect(await first.exited).toBe(0);
@@ -98,13 +117,20 @@ describe('restart recovery', () => {
     const before = await assignments();
     const held = new Set([...before.values()].flatMap((ips) => ips.split(',')));
     for (let i = 0; i < 10; i++) {
-      await c.core.createNamespacedService({ namespace: 'default', body: serviceBody('default', `late${i}`) });
+      await c.core.createNamespacedService({
+        namespace: 'default',
+        body: serviceBody('default', `late${i}`),
+      });
     }
     await start('restart-4');
-    const after = await waitFor(async () => {
-      const a = await assignments();
-      return [...a.values()].every((ips) => ips !== '') ? a : undefined;
-    }, 30_000, 'the late Services assigned');
+    const after = await waitFor(
+      async () => {
+        const a = await assignments();
+        return [...a.values()].every((ips) => ips !== '') ? a : undefined;
+      },
+      30_000,
+      'the late Services assigned',
+    );
     for (const [name, ips] of before) expect(after.get(name), name).toBe(ips);
     for (let i = 0; i < 10; i++) expect(held.has(after.get(`late${i}`)!), `late${i}`).toBe(false);
   });

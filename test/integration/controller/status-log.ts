@@ -13,7 +13,12 @@ interface Held {
 }
 
 type Obj = {
-  metadata?: { name?: string; namespace?: string; resourceVersion?: string; annotations?: Record<string, string> };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    resourceVersion?: string;
+    annotations?: Record<string, string>;
+  };
   status?: { loadBalancer?: { ingress?: { ip?: string }[] } };
 };
 
@@ -24,7 +29,10 @@ function keyOf(o: Obj): string {
 function heldBy(o: Obj): Held {
   const ips = (o.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? '').filter((ip) => ip !== '');
   const a = o.metadata?.annotations ?? {};
-  return { ips, sharingKey: a['metallb.io/allow-shared-ip'] ?? a['metallb.universe.tf/allow-shared-ip'] ?? '' };
+  return {
+    ips,
+    sharingKey: a['metallb.io/allow-shared-ip'] ?? a['metallb.universe.tf/allow-shared-ip'] ?? '',
+  };
 }
 
 export class StatusLog {
@@ -56,8 +64,11 @@ export class StatusLog {
   /** Addresses held by more than one non-sharing Service in the current state. */
   conflictsNow(): string[] {
     const holders = new Map<string, string[]>();
-    for (const [key, held] of this.state) for (const ip of held.ips) holders.set(ip, [...(holders.get(ip) ?? []), key]);
-    return [...holders].filter(([, keys]) => keys.length > 1 && !this.mayShare(keys)).map(([ip, keys]) => `${ip}: ${keys.join(', ')}`);
+    for (const [key, held] of this.state)
+      for (const ip of held.ips) holders.set(ip, [...(holders.get(ip) ?? []), key]);
+    return [...holders]
+      .filter(([, keys]) => keys.length > 1 && !this.mayShare(keys))
+      .map(([ip, keys]) => `${ip}: ${keys.join(', ')}`);
   }
 
   private mayShare(keys: readonly string[]): boolean {

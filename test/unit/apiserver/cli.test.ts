@@ -65,6 +65,33 @@ describe('herald apiserver flags', () => {
   });
 });
 
+describe('herald apiserver run', () => {
+  it('refuses a --crd-dir that does not exist (exit 2, usage)', async () => {
+    const { dispatch } = await import('../../../src/cli/registry.js');
+    const err: string[] = [];
+    const code = await dispatch(
+      COMMANDS,
+      [
+        'apiserver',
+        '--listen',
+        '127.0.0.1:0',
+        '--kubeconfig-out',
+        '/tmp/x',
+        '--crd-dir',
+        '/nonexistent/crds',
+      ],
+      {
+        stdout: { write: () => true },
+        stderr: { write: (t: string) => err.push(t) },
+        env: {},
+        signal: new AbortController().signal,
+      },
+    );
+    expect(code).toBe(2);
+    expect(err.join('')).toContain('--crd-dir /nonexistent/crds does not exist');
+  });
+});
+
 describe('kubeconfig', () => {
   it('points at the plain-HTTP server with a dummy token and a default namespace', () => {
     const kc = parse(kubeconfigText('http://127.0.0.1:18080', { namespace: 'metallb-system' })) as Record<
@@ -126,5 +153,18 @@ describe('state file', () => {
       await expect(readState(file)).rejects.toThrow(StateFileError);
       await expect(readState(file)).rejects.toThrow(why);
     }
+  });
+});
+
+describe('Faults', () => {
+  it('fails a matching request with probability failRate, using the injected random source', async () => {
+    const { Faults } = await import('../../../src/apiserver/faults.js');
+    const draws = [0.05, 0.5, 0.09, 0.95];
+    const f = new Faults(() => draws.shift() ?? 1);
+    f.set({ failRate: 0.1, verbs: ['list'] });
+    expect(f.failureFor('get', 'services')).toBeUndefined();
+    const results = [0, 1, 2, 3].map(() => f.failureFor('list', 'services')?.code);
+    expect(results).toEqual([500, undefined, 500, undefined]);
+    expect(f.delayFor('list', 'services')).toBe(0);
   });
 });

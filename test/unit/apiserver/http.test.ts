@@ -184,6 +184,35 @@ describe('resource verbs over HTTP', () => {
     ).toBe(400);
   });
 
+  it('answers 202 while finalizers hold a deleted object, 413 for huge bodies, and serves legacy /watch/ paths', async () => {
+    await call('POST', '/api/v1/namespaces/default/configmaps', {
+      metadata: { name: 'fin', finalizers: ['x/y'] },
+    });
+    const pending = await call('DELETE', '/api/v1/namespaces/default/configmaps/fin');
+    expect(pending.status).toBe(202);
+    expect((pending.json.metadata as JsonObject).deletionTimestamp).toBeDefined();
+    await call(
+      'PATCH',
+      '/api/v1/namespaces/default/configmaps/fin',
+      { metadata: { finalizers: null } },
+      'application/merge-patch+json',
+    );
+    expect((await call('GET', '/api/v1/namespaces/default/configmaps/fin')).status).toBe(404);
+    const huge = await call('POST', '/api/v1/namespaces/default/configmaps', {
+      metadata: { name: 'huge' },
+      data: { a: 'x'.repeat(4 * 1024 * 1024) },
+    });
+    expect(huge.json).toMatchObject({ reason: 'RequestEntityTooLarge', code: 413 });
+    const rv = server.resourceVersion();
+    const lines = watchLines(`/api/v1/watch/namespaces/default/configmaps/legacy?resourceVersion=${rv}`, 1);
+    await new Promise((r) => setTimeout(r, 50));
+    await call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'other' } });
+    await call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'legacy' } });
+    expect(
+      (await lines).map((l) => [l.type, ((l.object as JsonObject).metadata as JsonObject).name]),
+    ).toEqual([['ADDED', 'legacy']]);
+  });
+
   it('returns Tables when kubectl asks for them', async () => {
     const res = await fetch(`${server.url}/api/v1/namespaces`, {
       headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' },
@@ -242,6 +271,13 @@ describe('watch over HTTP', () => {
 
 describe('fault injection', () => {
   it('fails the next N matching requests with the chosen code, then recovers', async () => {
+    server.faults.set({ failNext: 1, failCode: 429 });
+    const limited = await call('GET', '/api/v1/namespaces');
+    expect([limited.status, limited.headers.get('retry-after'), limited.json.reason]).toEqual([
+      429,
+      '1',
+      'TooManyRequests',
+    ]);
     server.faults.set({ failNext: 2, failCode: 503, verbs: ['get'], resources: ['configmaps'] });
     expect((await call('GET', '/api/v1/namespaces/default/configmaps/x')).status).toBe(503);
     expect((await call('GET', '/api/v1/namespaces/default/configmaps')).status).toBe(200);

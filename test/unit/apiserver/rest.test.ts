@@ -71,6 +71,17 @@ describe('create and get', () => {
     );
   });
 
+  it('rejects a create that carries a resourceVersion (400)', () => {
+    const e = makeEngine();
+    const err = thrown(() =>
+      create(e, scope(e, CORE('configmaps')), cm('a', { metadata: { name: 'a', resourceVersion: '5' } })),
+    );
+    expect([err.code, err.message]).toEqual([
+      400,
+      'resourceVersion should not be set on objects to be created',
+    ]);
+  });
+
   it('rejects a body whose kind, apiVersion or namespace disagrees with the URL (400)', () => {
     const e = makeEngine();
     const s = scope(e, CORE('configmaps'));
@@ -365,5 +376,54 @@ describe('list', () => {
     expect(
       (list(e, { ...scope(e, CORE('namespaces')) }).items as KubeObject[]).map((o) => metaOf(o).name),
     ).toEqual(['default', 'kube-node-lease', 'kube-public', 'kube-system', 'metallb-system']);
+  });
+});
+
+describe('per-kind strategies', () => {
+  it('folds Secret stringData into base64 data, defaults the type and rejects non-base64 data', () => {
+    const e = makeEngine();
+    const s = create(e, scope(e, CORE('secrets')), {
+      metadata: { name: 's' },
+      stringData: { password: 'pw' },
+      data: { a: 'YQ==' },
+    }).object;
+    expect(s).toMatchObject({
+      type: 'Opaque',
+      data: { a: 'YQ==', password: Buffer.from('pw').toString('base64') },
+    });
+    expect(s.stringData).toBeUndefined();
+    expect(
+      thrown(() =>
+        create(e, scope(e, CORE('secrets')), { metadata: { name: 'bad' }, data: { a: 'not base64!' } }),
+      ).message,
+    ).toMatch(/data\[a\]: Invalid value: "<redacted>": must be base64-encoded/);
+  });
+
+  it('requires an EndpointSlice addressType and keeps it immutable', () => {
+    const e = makeEngine();
+    const s = scope(e, 'discovery.k8s.io/v1/endpointslices');
+    expect(thrown(() => create(e, s, { metadata: { name: 'x' }, endpoints: [] })).message).toMatch(
+      /addressType: Required value/,
+    );
+    const es = create(e, s, { metadata: { name: 'x' }, addressType: 'IPv4', endpoints: [] }).object;
+    expect(thrown(() => update(e, { ...s, name: 'x' }, { ...es, addressType: 'IPv6' })).message).toMatch(
+      /addressType: Invalid value: "IPv6": field is immutable/,
+    );
+  });
+
+  it('gives Namespaces phase Active and Pods phase Pending on create, whatever the client sent', () => {
+    const e = makeEngine();
+    expect(
+      create(e, scope(e, CORE('namespaces')), { metadata: { name: 'n' }, status: { phase: 'Terminating' } })
+        .object.status,
+    ).toEqual({ phase: 'Active' });
+    expect(
+      create(e, scope(e, CORE('pods')), { metadata: { name: 'p' }, spec: {}, status: { phase: 'Running' } })
+        .object.status,
+    ).toEqual({ phase: 'Pending' });
+    expect(
+      create(e, scope(e, CORE('nodes')), { metadata: { name: 'n' }, status: { phase: 'Running' } }).object
+        .status,
+    ).toEqual({ phase: 'Running' });
   });
 });

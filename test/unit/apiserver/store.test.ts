@@ -103,6 +103,17 @@ describe('Store', () => {
     expect((restored.create('/configmaps', cm('c')).metadata as KubeObject).resourceVersion).toBe('4');
   });
 
+  it('drops a watcher that throws instead of failing the write', () => {
+    const s = new Store();
+    s.watch('/configmaps', undefined, s.resourceVersion, () => {
+      throw new Error('broken sink');
+    });
+    expect(s.watcherCount).toBe(1);
+    expect(() => s.create('/configmaps', cm('a'))).not.toThrow();
+    expect(s.watcherCount).toBe(0);
+    expect(s.has('/configmaps', 'default', 'a')).toBe(true);
+  });
+
   it('notifies change listeners after every commit', () => {
     const s = new Store();
     let n = 0;

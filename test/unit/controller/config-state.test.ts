@@ -12,7 +12,11 @@ import { FakeCluster, NS, poolObject } from './fake-cluster.js';
 import { makeHarness } from './harness.js';
 
 const GOOD = [poolObject('a', ['192.0.2.0/29'])];
-const BAD = [poolObject('a', ['192.0.2.0/29']), poolObject('b', ['nonsense']), poolObject('c', ['192.0.2.4/30'])];
+const BAD = [
+  poolObject('a', ['192.0.2.0/29']),
+  poolObject('b', ['nonsense']),
+  poolObject('c', ['192.0.2.4/30']),
+];
 
 describe('ConfigState', () => {
   it('rejects a bad snapshot whole and keeps the last good Config', () => {
@@ -32,7 +36,9 @@ describe('ConfigState', () => {
     expect(bad.report?.errors).toHaveLength(errors.length);
     for (const e of errors) expect(bad.report?.summary).toContain(e.name);
     expect(bad.events.map((e) => e.ref.name).sort()).toEqual([...new Set(errors.map((e) => e.name))].sort());
-    expect(bad.events.every((e) => e.event.type === 'Warning' && e.event.reason === 'InvalidConfiguration')).toBe(true);
+    expect(
+      bad.events.every((e) => e.event.type === 'Warning' && e.event.reason === 'InvalidConfiguration'),
+    ).toBe(true);
   });
 
   it('repeats neither events nor the summary while nothing changes', () => {
@@ -61,7 +67,8 @@ describe('ConfigState', () => {
   });
 
   it('samePools compares ranges and flags', () => {
-    const parse = (pools: unknown[]): ReturnType<typeof parseConfig> => parseConfig({ ipAddressPools: pools }, { namespace: NS });
+    const parse = (pools: unknown[]): ReturnType<typeof parseConfig> =>
+      parseConfig({ ipAddressPools: pools }, { namespace: NS });
     const a = parse(GOOD);
     const b = parse([poolObject('a', ['192.0.2.0/29'], { autoAssign: false })]);
     const c = parse([poolObject('a', ['192.0.2.0/28'])]);

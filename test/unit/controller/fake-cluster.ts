@@ -87,7 +87,14 @@ export class FakeCluster implements ServiceSource, ConfigSource {
   snapshotValue: ResourceSnapshot = {};
   /** Number of upcoming status writes that throw. */
   failWrites = 0;
-  readonly recorded: Recorded = { writes: [], events: [], objectEvents: [], reports: [], poolStatus: [], secrets: 0 };
+  readonly recorded: Recorded = {
+    writes: [],
+    events: [],
+    objectEvents: [],
+    reports: [],
+    poolStatus: [],
+    secrets: 0,
+  };
 
   readonly writers: ControllerWriters = {
     services: {

@@ -66,7 +66,9 @@ export function expectNoDoubleAssignment(cluster: FakeCluster): void {
   for (const [ip, users] of holders) {
     if (users.length < 2) continue;
     const keys = new Set(users.map((u) => u.sharingKey));
-    expect(keys.size === 1 && !keys.has(''), `${ip} held by ${users.map((u) => u.key).join(', ')}`).toBe(true);
+    expect(keys.size === 1 && !keys.has(''), `${ip} held by ${users.map((u) => u.key).join(', ')}`).toBe(
+      true,
+    );
   }
 }
 

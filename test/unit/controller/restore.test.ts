@@ -48,7 +48,11 @@ describe('restore before allocate', () => {
     const c = clusterWithPool();
     c.apply('ns/svc', {}, status(['192.0.2.5']));
     await start(c);
-    expect(c.current('ns/svc')).toMatchObject({ ips: ['192.0.2.5'], pool: 'a', condition: { status: 'True' } });
+    expect(c.current('ns/svc')).toMatchObject({
+      ips: ['192.0.2.5'],
+      pool: 'a',
+      condition: { status: 'True' },
+    });
     expect(c.recorded.writes).toHaveLength(1);
     expect(c.reasons('ns/svc')).toEqual([]);
   });

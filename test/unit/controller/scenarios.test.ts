@@ -53,7 +53,12 @@ function invalid(key: string, c: FakeCluster, action: 'keep' | 'clear', reason: 
 }
 
 const ROWS: Row[] = [
-  { name: 'a good config makes the term ready', act: (c) => c.setPools(...POOLS), queue: [CONFIG_KEY], stale: 0 },
+  {
+    name: 'a good config makes the term ready',
+    act: (c) => c.setPools(...POOLS),
+    queue: [CONFIG_KEY],
+    stale: 0,
+  },
   {
     name: 'a new Service gets the lowest free address of the first pool',
     act: (c) => c.apply('ns/s1'),
@@ -171,7 +176,11 @@ const ROWS: Row[] = [
   {
     name: 'a bad configuration is rejected whole: events, stale, nothing withdrawn',
     act: (c) =>
-      c.setPools(poolObject('a', ['192.0.2.0/24']), poolObject('bad', ['192.0.2.300/32']), poolObject('z', ['192.0.2.128/25'])),
+      c.setPools(
+        poolObject('a', ['192.0.2.0/24']),
+        poolObject('bad', ['192.0.2.300/32']),
+        poolObject('z', ['192.0.2.128/25']),
+      ),
     queue: [CONFIG_KEY],
     ips: { 'ns/s8': ['192.0.2.1'], 'ns/s3': ['192.0.2.4'], 'ns/s5': ['203.0.113.10', '2001:db8::10'] },
     events: {},
@@ -230,8 +239,10 @@ describe('controller scenario table (one term, recording fake)', () => {
     row.act(h.cluster);
     for (const key of row.queue) h.queue.add(key);
     await h.drain();
-    for (const [key, ips] of Object.entries(row.ips ?? {})) expect(h.cluster.current(key)?.ips ?? [], key).toEqual(ips);
-    for (const [key, pool] of Object.entries(row.pool ?? {})) expect(h.cluster.current(key)?.pool, key).toBe(pool);
+    for (const [key, ips] of Object.entries(row.ips ?? {}))
+      expect(h.cluster.current(key)?.ips ?? [], key).toEqual(ips);
+    for (const [key, pool] of Object.entries(row.pool ?? {}))
+      expect(h.cluster.current(key)?.pool, key).toBe(pool);
     for (const [key, status] of Object.entries(row.condition ?? {})) {
       expect(h.cluster.current(key)?.condition?.status, key).toBe(status);
     }

@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { CachedServiceSource, viewOf } from '../../../src/controller/service-view.js';
 import { ALLOCATION_CONDITION_TYPE } from '../../../src/controller/ports.js';
 
-function service(overrides: { annotations?: Record<string, string>; spec?: Record<string, unknown>; status?: unknown } = {}): unknown {
+function service(
+  overrides: { annotations?: Record<string, string>; spec?: Record<string, unknown>; status?: unknown } = {},
+): unknown {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -53,25 +55,43 @@ describe('viewOf', () => {
 
   it.each([
     { name: 'ClusterIP', spec: { type: 'ClusterIP' }, lbClass: undefined, reason: 'not-load-balancer' },
-    { name: 'another class', spec: { loadBalancerClass: 'other.io/lb' }, lbClass: undefined, reason: 'other-class' },
+    {
+      name: 'another class',
+      spec: { loadBalancerClass: 'other.io/lb' },
+      lbClass: undefined,
+      reason: 'other-class',
+    },
     { name: 'no class under --lb-class', spec: {}, lbClass: 'herald.io/lb', reason: 'other-class' },
   ])('ignores $name', ({ spec, lbClass, reason }) => {
-    expect(viewOf(service({ spec }), {}, lbClass === undefined ? {} : { lbClass })).toMatchObject({ kind: 'ignored', reason });
+    expect(viewOf(service({ spec }), {}, lbClass === undefined ? {} : { lbClass })).toMatchObject({
+      kind: 'ignored',
+      reason,
+    });
   });
 
   it('handles the configured class', () => {
-    expect(viewOf(service({ spec: { loadBalancerClass: 'herald.io/lb' } }), {}, { lbClass: 'herald.io/lb' }).kind).toBe(
-      'request',
-    );
+    expect(
+      viewOf(service({ spec: { loadBalancerClass: 'herald.io/lb' } }), {}, { lbClass: 'herald.io/lb' }).kind,
+    ).toBe('request');
   });
 
   it('a malformed object is ignored, never written to', () => {
-    expect(viewOf({ metadata: { namespace: 'ns' }, spec: {} }, {}, {})).toMatchObject({ kind: 'ignored', reason: 'malformed' });
+    expect(viewOf({ metadata: { namespace: 'ns' }, spec: {} }, {}, {})).toMatchObject({
+      kind: 'ignored',
+      reason: 'malformed',
+    });
   });
 
   it('an unparsable loadBalancerIPs keeps what the Service holds, with a hold request for restore', () => {
-    const view = viewOf(service({ annotations: { 'metallb.io/loadBalancerIPs': '192.0.2.300' }, status: HELD }), {}, {});
-    expect(view).toMatchObject({ kind: 'invalid', problem: { reason: 'LoadBalancerFailed', action: 'keep' } });
+    const view = viewOf(
+      service({ annotations: { 'metallb.io/loadBalancerIPs': '192.0.2.300' }, status: HELD }),
+      {},
+      {},
+    );
+    expect(view).toMatchObject({
+      kind: 'invalid',
+      problem: { reason: 'LoadBalancerFailed', action: 'keep' },
+    });
     if (view.kind !== 'invalid') throw new Error('unreachable');
     expect(view.hold?.requestedIps).toEqual([]);
     expect(view.hold?.currentIps).toHaveLength(1);
@@ -91,7 +111,9 @@ describe('viewOf', () => {
     expect(view).toMatchObject({
       kind: 'request',
       request: { sharingKey: 'k' },
-      deprecated: [{ used: 'metallb.universe.tf/allow-shared-ip', replacement: 'metallb.io/allow-shared-ip' }],
+      deprecated: [
+        { used: 'metallb.universe.tf/allow-shared-ip', replacement: 'metallb.io/allow-shared-ip' },
+      ],
     });
   });
 });

@@ -90,7 +90,12 @@ describe('PoolStatusReporter', () => {
   it('writes each pool once per change of its counters', async () => {
     const h = await readyHarness();
     const signal = new AbortController().signal;
-    const reporter = new PoolStatusReporter(() => h.term.poolCounters(), h.cluster.writers.pools, silentLog, 0);
+    const reporter = new PoolStatusReporter(
+      () => h.term.poolCounters(),
+      h.cluster.writers.pools,
+      silentLog,
+      0,
+    );
     await reporter.flush(signal);
     expect(h.cluster.recorded.poolStatus.map((p) => p.name)).toEqual(['a', 'v6']);
     await reporter.flush(signal);
@@ -110,10 +115,16 @@ describe('PoolStatusReporter', () => {
     const h = await readyHarness(c);
     const abort = new AbortController();
     let delays = 0;
-    const reporter = new PoolStatusReporter(() => h.term.poolCounters(), c.writers.pools, silentLog, 10, async () => {
-      delays++;
-      return !abort.signal.aborted;
-    });
+    const reporter = new PoolStatusReporter(
+      () => h.term.poolCounters(),
+      c.writers.pools,
+      silentLog,
+      10,
+      async () => {
+        delays++;
+        return !abort.signal.aborted;
+      },
+    );
     const running = reporter.run(abort.signal);
     reporter.markDirty();
     reporter.markDirty();
