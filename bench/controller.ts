@@ -182,6 +182,16 @@ async function main(): Promise<void> {
     clearTimeout(timeout);
     emit('all_assigned_s', (performance.now() - started) / 1000, 's', { target: 30 });
     const memory = await memoryOf(first.ctl.pid);
+    // Events trail the status writes (they are queued behind them on purpose).
+    await waitFor(
+      async () =>
+        (metricValue(await first.ctl.metrics(), 'herald_controller_events_total{reason="IPAllocated"}') ??
+          0) >= size,
+      ALL_ASSIGNED_TIMEOUT_MS,
+      'every IPAllocated Event',
+      250,
+    );
+    emit('all_events_recorded_s', (performance.now() - started) / 1000, 's');
     emit('controller_rss_bytes', memory.rss, 'bytes', {
       process: 'controller child',
       runtime,
@@ -189,14 +199,26 @@ async function main(): Promise<void> {
     });
 
     const before = await snapshot(c);
-    const writesBefore =
-      metricValue(await first.ctl.metrics(), 'herald_controller_status_writes_total{result="ok"}') ?? 0;
+    const writesBefore = await waitFor(
+      async () => {
+        const v =
+          metricValue(await first.ctl.metrics(), 'herald_controller_status_writes_total{result="ok"}') ?? 0;
+        return v >= size ? v : undefined;
+      },
+      30_000,
+      'the last status write to be counted',
+    );
     emit('status_writes_first_run', writesBefore, 'count');
     const firstText = await first.ctl.metrics();
     const sum = metricValue(firstText, 'herald_controller_reconcile_seconds_sum') ?? 0;
     const count = metricValue(firstText, 'herald_controller_reconcile_seconds_count') ?? 1;
     emit('reconcile_mean_ms', (sum / count) * 1000, 'ms', { reconciles: count });
     await first.ctl.kill('SIGTERM');
+    const released = first.ctl.lines.some(
+      (l) => l.includes('"leader observed"') && l.includes('"leader":""'),
+    );
+    emit('lease_released_on_stop', released ? 1 : 0, 'bool');
+    if (!released) process.stderr.write(`${first.ctl.lines.slice(-5).join('\n')}\n`);
 
     const second = await startAndTimeReady(c, 'bench-2');
     emit('restart_to_ready_s', second.seconds, 's');

@@ -6,7 +6,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { parseDuration } from '../config/duration.js';
-import { runController, type ControllerOptions, type LogLevel } from '../controller/main.js';
+import { runController, type ControllerOptions, type LogLevel } from '../controller/index.js';
 import { UsageError, type Command, type CommandIo } from './command.js';
 
 export const CONTROLLER_DEFAULTS = {

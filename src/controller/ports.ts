@@ -6,7 +6,7 @@
  * once it is aborted, nothing more may be written.
  */
 import type { AllocationRequest, PoolCounters } from '../core/allocator/index.js';
-import type { ConfigError, ObjectRef, ResourceSnapshot } from '../config/index.js';
+import type { ObjectRef, ResourceSnapshot } from '../config/index.js';
 
 export interface ServiceRef {
   readonly namespace: string;
@@ -168,5 +168,3 @@ export interface ControllerWriters {
   readonly pools: PoolStatusPort;
   readonly secret: SecretPort;
 }
-
-export type { ConfigError };

@@ -17,7 +17,6 @@ import type {
   ControllerEvent,
   CurrentStatus,
   DeprecatedAnnotation,
-  RequestProblem,
   ServiceRef,
   ServiceStatusUpdate,
   ServiceView,
@@ -260,5 +259,3 @@ export function planService(ctx: ReconcileContext, key: string, view: ServiceVie
       return planRequest(ctx, key, view);
   }
 }
-
-export type { RequestProblem };

@@ -11,6 +11,7 @@
 import { Allocator } from '../core/allocator/index.js';
 import type { PoolCounters } from '../core/allocator/index.js';
 import type { Config } from '../config/index.js';
+import type { SyncResult } from '../k8s/index.js';
 import type { ConfigState, ConfigEvaluation } from './config-state.js';
 import type { ControllerMetrics } from './metrics.js';
 import { EventSender } from './event-sender.js';
@@ -22,8 +23,8 @@ import { restoreFromStatus } from './startup.js';
 /** Queue key for "the metallb.io configuration changed" (Service keys are namespace/name). */
 export const CONFIG_KEY = '#config';
 
-/** What a queue item's handler tells the queue (MetalLB SyncState). */
-export type SyncResult = 'ok' | 'retry' | 'no-retry' | 'reprocess-all';
+/** What a queue item's handler tells the queue (MetalLB SyncState); the WorkQueue's own type. */
+export type { SyncResult };
 
 export interface Requeue {
   add(key: string): void;
@@ -122,13 +123,13 @@ export class LeaderTerm {
     metrics.configLoaded.set(configState.loaded ? 1 : 0);
     metrics.configStale.set(configState.stale ? 1 : 0);
     this.logConfig(evaluation);
-    const published = await this.publishConfig(evaluation, signal);
     const config = configState.config;
     if (config && this.phase === 'waiting-config') this.restore(config);
     else if (config && evaluation.outcome.kind === 'valid' && evaluation.outcome.poolsChanged) {
       this.applyPools(config);
     } else if (!config) log.warn({}, 'no valid configuration yet: not touching any Service');
-    return published ? 'ok' : 'retry';
+    // Published after the allocator has the new pools, so readiness does not wait for these writes.
+    return (await this.publishConfig(evaluation, signal)) ? 'ok' : 'retry';
   }
 
   private logConfig({ outcome }: ConfigEvaluation): void {

@@ -86,6 +86,29 @@ describe('restore before allocate', () => {
     expect(c.current('ns/other')?.ips).toEqual(['192.0.2.2']);
   });
 
+  it('an invalid Service that cannot hold its addresses (no hold request) has its stale status cleared', async () => {
+    const c = clusterWithPool();
+    c.apply('ns/owner', { createdAt: T1 }, status(['192.0.2.1']));
+    c.applyView('ns/unreadable', {
+      kind: 'invalid',
+      ref: { namespace: 'ns', name: 'unreadable' },
+      problem: { reason: 'InvalidService', message: 'spec.ports: must be a list', action: 'keep' },
+      deprecated: [],
+      current: status(['192.0.2.1']),
+      createdAt: T2,
+    });
+    const h = await start(c);
+    expect(c.current('ns/owner')?.ips).toEqual(['192.0.2.1']);
+    expect(c.current('ns/unreadable')).toMatchObject({
+      ips: [],
+      pool: undefined,
+      condition: { status: 'False' },
+    });
+    expect(c.reasons('ns/unreadable')).toEqual(['InvalidService', 'ClearAssignment']);
+    expectNoDoubleAssignment(c);
+    expect(h.term.assignmentOf('ns/unreadable')).toBeUndefined();
+  });
+
   it('a restart (new term, new config state) changes no address, writes nothing, records no event', async () => {
     const c = clusterWithPool();
     for (let i = 0; i < 30; i++) {
