@@ -17,5 +17,5 @@
  * kube-caches.ts, kube-writers.ts and service-view.ts implement them over src/k8s.
  */
 export { Controller, type ControllerParts } from './app.js';
-export { controllerParts, releaseLeaseIfHeld, runController, type ControllerIo } from './main.js';
+export { controllerParts, runController, type ControllerIo } from './main.js';
 export { SERVICE_WORKERS, type ControllerOptions, type LogLevel } from './options.js';

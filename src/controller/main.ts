@@ -8,7 +8,6 @@ import { pino, type DestinationStream } from 'pino';
 import {
   apiLeaseClient,
   createKubeClient,
-  formatMicroTime,
   KubeconfigError,
   LeaderElector,
   loadKubeConfig,
@@ -73,37 +72,6 @@ export function controllerParts(
   };
 }
 
-const RELEASE_TIMEOUT_MS = 5000;
-
-/**
- * After the elector stopped: if the Lease still names this replica (its own release lost a race with a
- * renew that was aborted on the client but applied by the server, and got 409), release it with the
- * current resourceVersion, so a standby need not wait out the lease duration. A compare-and-swap: it
- * changes nothing once another replica holds the Lease.
- */
-export async function releaseLeaseIfHeld(
-  client: KubeClient,
-  options: ControllerOptions,
-  log: Log,
-): Promise<void> {
-  const leases = apiLeaseClient(client.rest, options.namespace, options.leaseName);
-  const signal = AbortSignal.timeout(RELEASE_TIMEOUT_MS);
-  try {
-    const current = await leases.get(signal);
-    if (current === undefined || current.record.holderIdentity !== options.identity) return;
-    const released = {
-      ...current.record,
-      holderIdentity: '',
-      leaseDurationSeconds: 1,
-      renewTime: formatMicroTime(new Date()),
-    };
-    await leases.update(released, current.resourceVersion, signal);
-    log.info({}, 'released the lease');
-  } catch (err) {
-    log.warn({ err }, 'could not release the lease; a standby takes over when it expires');
-  }
-}
-
 function waitForAbort(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
@@ -152,7 +120,6 @@ export async function runController(options: ControllerOptions, io: ControllerIo
   await waitForAbort(io.signal);
   log.info({}, 'stopping: releasing the lease');
   await controller.stop();
-  await releaseLeaseIfHeld(client, options, log);
   await http.stop();
   log.flush();
   return 0;

@@ -23,6 +23,7 @@ import {
   type WallClock,
 } from './clock.js';
 import type { LeaseClient, LeaseRecord, StoredLease } from './lease-client.js';
+import { isConflict } from './errors.js';
 import { formatMicroTime } from './time.js';
 
 export interface LeaderElectorOptions {
@@ -274,20 +275,38 @@ export class LeaderElector {
   async #release(): Promise<void> {
     const held = this.#observed;
     if (held === undefined || held.record.holderIdentity !== this.#o.identity) return;
-    const now = formatMicroTime(this.#wall());
-    const record: LeaseRecord = {
-      ...held.record,
-      holderIdentity: '',
-      leaseDurationSeconds: RELEASED_DURATION_S,
-      renewTime: now,
-    };
+    const signal = AbortSignal.timeout(this.#o.retryPeriodMs);
     try {
       this.#observe(
-        await this.#o.client.update(record, held.resourceVersion, AbortSignal.timeout(this.#o.retryPeriodMs)),
+        await this.#o.client.update(this.#releasedRecord(held.record), held.resourceVersion, signal),
+      );
+    } catch (err) {
+      // A renew we aborted locally may still have reached the server, so our resourceVersion can be stale:
+      // re-read once and release if the Lease still names us (a successor would otherwise wait it out).
+      if (isConflict(err)) await this.#releaseCurrent(signal);
+      else this.#o.onError?.(err);
+    }
+  }
+
+  async #releaseCurrent(signal: AbortSignal): Promise<void> {
+    try {
+      const current = await this.#o.client.get(signal);
+      if (current === undefined || current.record.holderIdentity !== this.#o.identity) return;
+      this.#observe(
+        await this.#o.client.update(this.#releasedRecord(current.record), current.resourceVersion, signal),
       );
     } catch (err) {
       this.#o.onError?.(err);
     }
+  }
+
+  #releasedRecord(record: LeaseRecord): LeaseRecord {
+    return {
+      ...record,
+      holderIdentity: '',
+      leaseDurationSeconds: RELEASED_DURATION_S,
+      renewTime: formatMicroTime(this.#wall()),
+    };
   }
 }
 

@@ -249,6 +249,30 @@ describe('LeaderElector stop and options', () => {
     await b.elector.stop();
   });
 
+  it('stop() still releases when a renew reached the server unobserved (409 on release, re-read)', async () => {
+    const clock = new FakeClock();
+    const server = new FakeLeaseServer();
+    const a = candidate(server, clock, 'a');
+    a.elector.start();
+    await flush();
+    expect(server.stored?.record.holderIdentity).toBe('a');
+    // The server applied a write the elector never saw (an aborted renew): its resourceVersion is stale.
+    server.put({ ...server.stored!.record });
+    await a.elector.stop();
+    expect(server.stored?.record).toMatchObject({ holderIdentity: '', leaseDurationSeconds: 1 });
+  });
+
+  it('stop() leaves a Lease that another replica took meanwhile alone', async () => {
+    const clock = new FakeClock();
+    const server = new FakeLeaseServer();
+    const a = candidate(server, clock, 'a');
+    a.elector.start();
+    await flush();
+    server.put({ ...server.stored!.record, holderIdentity: 'b' });
+    await a.elector.stop();
+    expect(server.stored?.record.holderIdentity).toBe('b');
+  });
+
   it('releaseOnStop: false leaves the record alone', async () => {
     const clock = new FakeClock();
     const server = new FakeLeaseServer();
