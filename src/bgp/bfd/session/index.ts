@@ -23,4 +23,4 @@ export type { DemuxDiscardReason, DemuxResult, DemuxTarget } from './demux.js';
 export { BfdDuplicateSessionError, BfdLifecycleError, BfdSocketError } from './errors.js';
 export type { MinTtlPort } from './gtsm.js';
 export { canonicalAddress, type AddressFamily } from './address.js';
-export { TypedEmitter, type Listener } from './events.js';
+export { TypedEmitter, type Listener } from '../../session/emitter.js';

@@ -21,7 +21,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { canonicalAddress, canonicalSource, type AddressFamily } from './address.js';
 import { BfdDemux, type DemuxDiscardReason } from './demux.js';
 import { BfdLifecycleError, BfdSocketError } from './errors.js';
-import { TypedEmitter } from './events.js';
+import { TypedEmitter } from '../../session/emitter.js';
 import { socketFd, type MinTtlPort } from './gtsm.js';
 import { BfdSession, type BfdMode } from './session.js';
 import { bindSourcePort, bindUdp, closeSocket, udpTransport } from './udp.js';

@@ -25,7 +25,7 @@ import {
 } from '../fsm/index.js';
 import type { Clock } from '../clock.js';
 import { BfdLifecycleError } from './errors.js';
-import { TypedEmitter } from './events.js';
+import { TypedEmitter } from '../../session/emitter.js';
 
 /** The outbound side of a session: a socket bound to the session's source port. */
 export interface BfdTransport {
