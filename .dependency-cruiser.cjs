@@ -52,6 +52,13 @@ module.exports = {
       to: { path: '^node_modules/' },
     },
     {
+      name: 'l2-pure-parts',
+      comment: 'Layer 2 frame codecs and the responder decision are pure: no Node built-ins, no sockets.',
+      severity: 'error',
+      from: { path: '^src/l2/(wire/|responder\\.ts$)' },
+      to: { pathNot: ['^src/l2/(wire/|responder\\.ts$)', '^src/core/', PURE_NPM] },
+    },
+    {
       name: 'k8s-only-from-apps',
       comment:
         'Only the composition roots (controller, speaker, apiserver, bin) import the Kubernetes adapter.',
