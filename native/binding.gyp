@@ -8,7 +8,9 @@
         "src/addon.c",
         "src/napi_util.c",
         "src/inet_addr.c",
-        "src/tcp.c"
+        "src/tcp.c",
+        "src/packet.c",
+        "src/packet_args.c"
       ],
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
       "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-Wshadow", "-Wformat=2", "-fvisibility=hidden"]

@@ -5,10 +5,11 @@
  */
 #include <node_api.h>
 
+#include "packet.h"
 #include "tcp.h"
 
 static napi_value init(napi_env env, napi_value exports) {
-  if (!herald_tcp_init(env, exports)) {
+  if (!herald_tcp_init(env, exports) || !herald_packet_init(env, exports)) {
     return NULL;
   }
   return exports;

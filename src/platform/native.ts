@@ -101,3 +101,66 @@ export function setMinTtl(fd: number, family: IpFamily, ttl: number): void {
 export function socketOptions(fd: number): SocketOptionsInfo {
   return loadNative().socketOptions(fd);
 }
+
+/** One classic BPF instruction (struct sock_filter); see src/platform/bpf.ts. */
+export interface BpfInstruction {
+  code: number;
+  jt: number;
+  jf: number;
+  k: number;
+}
+
+export interface PacketOpenOptions {
+  /** Interface name (looked up with if_nametoindex when opening). */
+  ifname: string;
+  /** Ethertype bound to (e.g. 0x0806 ARP, 0x86dd IPv6), 1..0xffff. */
+  protocol: number;
+  /** Attached before bind, so no unfiltered frame is queued. */
+  filter?: readonly BpfInstruction[];
+  /** SO_RCVBUFFORCE (falls back to SO_RCVBUF without CAP_NET_ADMIN). */
+  receiveBufferBytes?: number;
+}
+
+/** An open AF_PACKET socket in the addon; only packet* functions use it. */
+export interface PacketHandle {
+  readonly __packetHandle: unique symbol;
+}
+
+export interface PacketHandleInfo {
+  fd: number;
+  ifindex: number;
+  protocol: number;
+  receiveBufferBytes: number;
+  closed: boolean;
+}
+
+/** PACKET_STATISTICS accumulated since open: packets queued or dropped (after the filter), drops (buffer full). */
+export interface PacketStatsInfo {
+  packets: number;
+  drops: number;
+}
+
+/** Called once per received frame with the kernel's packet type (PACKET_HOST 0 ... PACKET_OTHERHOST 3). */
+export type PacketFrameCallback = (frame: Buffer, packetType: number) => void;
+/** Called on a socket error (Node-style code/errno/syscall); fatal: the addon stopped polling. */
+export type PacketErrorCallback = (error: NodeJS.ErrnoException, fatal: boolean) => void;
+
+/** The addon's AF_PACKET exports (native/src/packet.c). */
+export interface HeraldNativePacket {
+  packetOpen(
+    options: PacketOpenOptions,
+    onFrame: PacketFrameCallback,
+    onError: PacketErrorCallback,
+  ): PacketHandle;
+  packetSend(handle: PacketHandle, frame: Uint8Array): void;
+  packetAttachFilter(handle: PacketHandle, filter: readonly BpfInstruction[]): void;
+  packetMembership(handle: PacketHandle, mac: Buffer, add: boolean): void;
+  packetStats(handle: PacketHandle): PacketStatsInfo;
+  packetInfo(handle: PacketHandle): PacketHandleInfo;
+  packetClose(handle: PacketHandle): void;
+}
+
+/** The AF_PACKET functions of the addon (loaded on first use, like the TCP ones). */
+export function loadNativePacket(): HeraldNativePacket {
+  return loadNative() as unknown as HeraldNativePacket;
+}

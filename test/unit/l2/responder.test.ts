@@ -1,0 +1,266 @@
+import { describe, expect, it } from 'vitest';
+import { DROP_REASONS, decide, type Decision, type DropReason } from '../../../src/l2/responder.js';
+import { parseIpBytes, parseMac } from '../../../src/l2/wire/addresses.js';
+import { buildArpFrame, buildNeighborAdvertisement } from '../../../src/l2/wire/builders.js';
+import { classifyFrame } from '../../../src/l2/wire/frame.js';
+import { ArpOp, BROADCAST_MAC, NdpOptionType, NextHeader } from '../../../src/l2/wire/constants.js';
+import { linkLayerOption } from '../../../src/l2/wire/ndp.js';
+import { HOST_A_MAC, HOST_B_MAC, OTHER_MAC, V6_OWNED, buildNs, ctxA, fixture, hex } from './frames.js';
+
+function arp(
+  op: number,
+  opts: { ethDst?: Uint8Array; ethSrc?: Uint8Array; sender?: string; target?: string } = {},
+) {
+  return buildArpFrame(
+    { destination: opts.ethDst ?? BROADCAST_MAC, source: opts.ethSrc ?? HOST_B_MAC },
+    {
+      op,
+      senderMac: opts.ethSrc ?? HOST_B_MAC,
+      senderIp: parseIpBytes(opts.sender ?? '192.0.2.2'),
+      targetMac: new Uint8Array(6),
+      targetIp: parseIpBytes(opts.target ?? '192.0.2.1'),
+    },
+  );
+}
+
+const ARP_REQUEST = fixture('arping-request.hex');
+const SOLICITED_NODE_MAC = parseMac('33:33:ff:00:00:01');
+
+const dropTable: Array<{ reason: DropReason; name: string; frame: () => Uint8Array }> = [
+  { reason: 'malformed', name: 'a 20-octet runt', frame: () => ARP_REQUEST.subarray(0, 20) },
+  {
+    reason: 'malformed',
+    name: 'ARP for IPv6 protocol addresses',
+    frame: () =>
+      hex('ffffffffffff02000000000b0806' + '000186dd0604000102000000000bc0000202ffffffffffffc0000201'),
+  },
+  { reason: 'malformed', name: 'NS with a zero-length option', frame: () => withZeroOption() },
+  {
+    reason: 'malformed',
+    name: 'NS with a 16-octet SLLA',
+    frame: () => buildNs({ options: [{ type: 1, data: new Uint8Array(14) }] }),
+  },
+  {
+    reason: 'not-arp-or-ndp',
+    name: 'an IPv4 frame',
+    frame: () => hex('ffffffffffff02000000000b0800' + '45000014'),
+  },
+  {
+    reason: 'not-arp-or-ndp',
+    name: 'a Router Solicitation',
+    frame: () => fixture('linux-router-solicitation.hex'),
+  },
+  {
+    reason: 'ipv6-extension-header',
+    name: 'NS behind a hop-by-hop header',
+    frame: () => buildNs({ nextHeader: NextHeader.HOP_BY_HOP }),
+  },
+  {
+    reason: 'own-frame',
+    name: 'our own ARP request',
+    frame: () => arp(ArpOp.REQUEST, { ethSrc: HOST_A_MAC }),
+  },
+  { reason: 'own-frame', name: 'our own NS', frame: () => buildNs({ ethSrc: HOST_A_MAC }) },
+  {
+    reason: 'ethernet-destination-not-us',
+    name: 'ARP request to another MAC',
+    frame: () => arp(ArpOp.REQUEST, { ethDst: OTHER_MAC }),
+  },
+  {
+    reason: 'ethernet-destination-not-us',
+    name: 'NS to another solicited-node MAC',
+    frame: () => buildNs({ ethDst: parseMac('33:33:ff:00:00:02') }),
+  },
+  { reason: 'arp-reply', name: 'an ARP reply', frame: () => arp(ArpOp.REPLY) },
+  { reason: 'arp-unknown-opcode', name: 'a RARP request opcode', frame: () => arp(3) },
+  {
+    reason: 'arp-gratuitous',
+    name: 'a gratuitous ARP request',
+    frame: () => fixture('arping-gratuitous-request.hex'),
+  },
+  { reason: 'ndp-advertisement', name: 'a Neighbor Advertisement', frame: () => naFromB() },
+  { reason: 'ndp-hop-limit-not-255', name: 'NS with hop limit 64', frame: () => buildNs({ hopLimit: 64 }) },
+  {
+    reason: 'ndp-bad-checksum',
+    name: 'NS with a wrong checksum',
+    frame: () => buildNs({ corruptChecksum: true }),
+  },
+  { reason: 'ndp-bad-code', name: 'NS with code 1', frame: () => buildNs({ code: 1 }) },
+  {
+    reason: 'ndp-target-multicast',
+    name: 'NS for ff02::1',
+    frame: () => buildNs({ target: 'ff02::1', ethDst: HOST_A_MAC, dst: 'ff02::1' }),
+  },
+  { reason: 'ndp-source-multicast', name: 'NS from ff02::2', frame: () => buildNs({ src: 'ff02::2' }) },
+  {
+    reason: 'ndp-destination-mismatch',
+    name: 'NS sent to another unicast address',
+    frame: () => buildNs({ ethDst: HOST_A_MAC, dst: '2001:db8:12::9' }),
+  },
+  { reason: 'ndp-invalid-dad', name: 'DAD probe with SLLA', frame: () => buildNs({ src: '::' }) },
+  {
+    reason: 'ndp-invalid-dad',
+    name: 'DAD probe to the unicast target',
+    frame: () => buildNs({ src: '::', slla: null, ethDst: HOST_A_MAC, dst: V6_OWNED }),
+  },
+  {
+    reason: 'not-owned',
+    name: 'ARP request for an address we do not own',
+    frame: () => arp(ArpOp.REQUEST, { target: '192.0.2.9' }),
+  },
+  {
+    reason: 'not-owned',
+    name: 'NS for an address we do not own',
+    frame: () =>
+      buildNs({ target: '2001:db8:12::1:1', dst: 'ff02::1:ff01:1', ethDst: parseMac('33:33:ff:01:00:01') }),
+  },
+];
+
+function naFromB(): Uint8Array {
+  const b = parseIpBytes('2001:db8:12::2');
+  return buildNeighborAdvertisement(
+    { destination: HOST_A_MAC, source: HOST_B_MAC },
+    {
+      source: b,
+      destination: parseIpBytes(V6_OWNED),
+      solicited: true,
+      override: true,
+      target: b,
+      targetMac: HOST_B_MAC,
+    },
+  );
+}
+
+/** An NS whose last option (type 14, one unit) has its length octet set to 0. */
+function withZeroOption(): Uint8Array {
+  return buildNs({ options: [{ type: 14, data: new Uint8Array(6) }] }).map((b, i, all) =>
+    i === all.length - 7 ? 0 : b,
+  );
+}
+
+function dropOf(d: Decision): DropReason | 'reply' {
+  return d.kind === 'reply' ? 'reply' : d.reason;
+}
+
+describe('decide: drop reasons', () => {
+  it.each(dropTable)('$reason: $name', ({ reason, frame }) => {
+    expect(dropOf(decide(frame(), ctxA()))).toBe(reason);
+  });
+
+  it('covers every drop reason in the table', () => {
+    expect(new Set(dropTable.map((r) => r.reason))).toEqual(new Set(DROP_REASONS));
+  });
+
+  it('drops the zero-length option as such, not by accident', () => {
+    const d = decide(withZeroOption(), ctxA());
+    expect(d.kind === 'drop' && d.error?.code).toBe('ndp-option-zero-length');
+  });
+
+  it('attaches the wire error to malformed drops', () => {
+    const d = decide(buildNs({ options: [{ type: 1, data: new Uint8Array(14) }] }), ctxA());
+    expect(d.kind === 'drop' && d.error?.code).toBe('ndp-bad-link-layer-option');
+  });
+
+  it('drops an owned address on another interface as not-owned', () => {
+    expect(dropOf(decide(ARP_REQUEST, { ...ctxA(), ifaceName: 'hl2c-other' }))).toBe('not-owned');
+    expect(dropOf(decide(buildNs(), { ...ctxA(), ifaceName: 'hl2c-other' }))).toBe('not-owned');
+  });
+});
+
+describe('decide: ARP replies', () => {
+  it('answers a broadcast request from the interface MAC, to the sender', () => {
+    const d = decide(ARP_REQUEST, ctxA());
+    expect(d.kind).toBe('reply');
+    if (d.kind !== 'reply') return;
+    const c = classifyFrame(d.frame);
+    expect(c.kind).toBe('arp');
+    if (c.kind !== 'arp') return;
+    expect(c.ethernet.destination).toEqual(HOST_B_MAC);
+    expect(c.ethernet.source).toEqual(HOST_A_MAC);
+    expect(c.arp).toEqual({
+      op: ArpOp.REPLY,
+      senderMac: HOST_A_MAC,
+      senderIp: parseIpBytes('192.0.2.1'),
+      targetMac: HOST_B_MAC,
+      targetIp: parseIpBytes('192.0.2.2'),
+    });
+  });
+
+  it('answers a unicast request to our MAC and an RFC 5227 probe (sender 0.0.0.0)', () => {
+    expect(decide(arp(ArpOp.REQUEST, { ethDst: HOST_A_MAC }), ctxA()).kind).toBe('reply');
+    expect(decide(arp(ArpOp.REQUEST, { sender: '0.0.0.0' }), ctxA()).kind).toBe('reply');
+  });
+
+  it('keeps the 802.1Q tag of a tagged request', () => {
+    const tagged = new Uint8Array([
+      ...ARP_REQUEST.subarray(0, 12),
+      0x81,
+      0x00,
+      0x00,
+      0x64,
+      ...ARP_REQUEST.subarray(12),
+    ]);
+    const d = decide(tagged, ctxA());
+    expect(d.kind === 'reply' && classifyFrame(d.frame).ethernet.vlan).toEqual({
+      pcp: 0,
+      dei: false,
+      vid: 100,
+    });
+  });
+});
+
+describe('decide: Neighbor Advertisements', () => {
+  function na(frame: Uint8Array) {
+    const d = decide(frame, ctxA());
+    if (d.kind !== 'reply') throw new Error(`expected a reply, got ${d.reason}`);
+    const c = classifyFrame(d.frame);
+    if (c.kind !== 'na') throw new Error('expected an NA');
+    return c;
+  }
+
+  it('answers a multicast NS with SLLA: S=1, O=1, TLLA, from the target, hop limit 255', () => {
+    const c = na(buildNs());
+    expect(c.ethernet.destination).toEqual(HOST_B_MAC);
+    expect(c.ipv6.source).toEqual(parseIpBytes(V6_OWNED));
+    expect(c.ipv6.destination).toEqual(parseIpBytes('2001:db8:12::2'));
+    expect(c.ipv6.hopLimit).toBe(255);
+    expect(c.na).toEqual({
+      router: false,
+      solicited: true,
+      override: true,
+      target: parseIpBytes(V6_OWNED),
+      options: [linkLayerOption(NdpOptionType.TARGET_LINK_LAYER_ADDRESS, HOST_A_MAC)],
+    });
+  });
+
+  it('answers a unicast NUD probe without SLLA (MetalLB #2920) at the Ethernet source MAC', () => {
+    const c = na(
+      buildNs({ slla: null, src: 'fe80::ff:fe00:c', ethSrc: OTHER_MAC, ethDst: HOST_A_MAC, dst: V6_OWNED }),
+    );
+    expect(c.ethernet.destination).toEqual(OTHER_MAC);
+    expect(c.ipv6.destination).toEqual(parseIpBytes('fe80::ff:fe00:c'));
+    expect(c.na.solicited).toBe(true);
+  });
+
+  it('prefers the SLLA over the Ethernet source', () => {
+    expect(na(buildNs({ ethSrc: OTHER_MAC })).ethernet.destination).toEqual(HOST_B_MAC);
+  });
+
+  it('defends against a DAD probe: S=0, O=1 to ff02::1 (RFC 4861 §7.2.4)', () => {
+    const c = na(buildNs({ src: '::', slla: null }));
+    expect(c.ethernet.destination).toEqual(parseMac('33:33:00:00:00:01'));
+    expect(c.ipv6.destination).toEqual(parseIpBytes('ff02::1'));
+    expect([c.na.solicited, c.na.override]).toEqual([false, true]);
+  });
+
+  it('skips unknown options before the SLLA', () => {
+    const frame = buildNs({
+      options: [{ type: 14, data: new Uint8Array(6) }, linkLayerOption(1, OTHER_MAC)],
+    });
+    expect(na(frame).ethernet.destination).toEqual(OTHER_MAC);
+  });
+
+  it('accepts the solicited-node MAC derived from the target', () => {
+    expect(decide(buildNs({ ethDst: SOLICITED_NODE_MAC }), ctxA()).kind).toBe('reply');
+  });
+});
