@@ -155,7 +155,8 @@ function decideNs(f: NsFrame, ctx: ResponderContext): Decision {
     );
     return { kind: 'reply', frame };
   }
-  // Without SLLA (unicast NUD probes) the solicitor's MAC is the Ethernet source (RFC 4861 §7.2.4).
+  // Without an SLLA (unicast NUD probes) the kernel would first resolve the NS source (RFC 4861 §7.2.4);
+  // the solicitor's MAC is already in hand as the Ethernet source, so the NA goes straight there.
   const frame = buildNeighborAdvertisement(
     { ...link, destination: slla ?? ethernet.source },
     { ...na, destination: ipv6.source, solicited: true },

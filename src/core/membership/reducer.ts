@@ -6,13 +6,14 @@
  * The roster comes from the Kubernetes API (peerSetChanged); time comes only from `now`.
  */
 import { sample, shuffled } from './random.js';
-import { buildRing, ringTarget } from './ring.js';
+import { ringTarget } from './ring.js';
 import {
   deleteMember,
   draftOf,
   isUp,
   nextSeq,
   putMember,
+  rebuildRing,
   send,
   type Draft,
   type MembershipState,
@@ -52,8 +53,6 @@ function onPeers(d: Draft, peers: readonly Peer[]): void {
     deleteMember(d, m.name);
     if (isUp(m)) d.actions.push({ type: 'memberLeft', name: m.name, reason: 'removed' });
   }
-  d.s.ring = buildRing([d.s.self, ...listed.keys()]);
-  d.s.ringIndex = d.s.ring.indexOf(d.s.self);
   for (const p of listed.values()) {
     const m = d.s.members.get(p.name);
     if (!m) {
@@ -61,6 +60,7 @@ function onPeers(d: Draft, peers: readonly Peer[]): void {
       d.actions.push({ type: 'memberUp', name: p.name });
     } else if (m.address !== p.address) putMember(d, { ...m, address: p.address });
   }
+  rebuildRing(d);
 }
 
 function onMessage(d: Draft, msg: Message): void {

@@ -3,7 +3,7 @@
  * record, and the member map only when a member actually changes, so the reducer stays pure without
  * copying 1000 members on every ping. Also the gossip queue (retransmission counts) and piggybacking.
  */
-import { probePhase } from './ring.js';
+import { buildRing, probePhase } from './ring.js';
 import { DEFAULT_MEMBERSHIP_CONFIG } from './types.js';
 import type { Member, MembershipAction, MembershipConfig, Message, MessageType, Update } from './types.js';
 
@@ -127,6 +127,14 @@ export function setSuspicion(d: Draft, name: string, deadline: number | undefine
   if (deadline === undefined) next.delete(name);
   else next.set(name, deadline);
   d.s.suspicions = next;
+}
+
+/** Rebuilds the probe ring from self and every member not known to be dead or gone. */
+export function rebuildRing(d: Draft): void {
+  const names = [d.s.self];
+  for (const m of d.s.members.values()) if (m.status !== 'dead' && m.status !== 'left') names.push(m.name);
+  d.s.ring = buildRing(names);
+  d.s.ringIndex = d.s.ring.indexOf(d.s.self);
 }
 
 export function isUp(m: Member): boolean {

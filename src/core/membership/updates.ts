@@ -3,8 +3,12 @@
  * what we know, the memberUp/memberDown/memberLeft actions it produces, and refutation of suspicion
  * about ourselves by raising our incarnation. Every accepted update is queued for re-dissemination.
  */
-import { enqueue, isUp, putMember, setSuspicion, type Draft } from './state.js';
+import { enqueue, isUp, putMember, rebuildRing, setSuspicion, type Draft } from './state.js';
 import type { Member, MemberStatus, Update } from './types.js';
+
+function isGone(status: MemberStatus): boolean {
+  return status === 'dead' || status === 'left';
+}
 
 function setStatus(d: Draft, m: Member, status: MemberStatus, incarnation: number): void {
   const wasUp = isUp(m);
@@ -12,6 +16,7 @@ function setStatus(d: Draft, m: Member, status: MemberStatus, incarnation: numbe
   const next: Member = status === 'suspect' ? { ...base, suspectSince: d.now } : base;
   putMember(d, next);
   setSuspicion(d, m.name, status === 'suspect' ? d.now + d.s.config.suspicionTimeoutMs : undefined);
+  if (isGone(m.status) !== isGone(status)) rebuildRing(d);
   if (!wasUp && isUp(next)) d.actions.push({ type: 'memberUp', name: m.name });
   if (wasUp && status === 'dead') d.actions.push({ type: 'memberDown', name: m.name });
   if (wasUp && status === 'left') d.actions.push({ type: 'memberLeft', name: m.name, reason: 'leave' });

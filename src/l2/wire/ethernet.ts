@@ -61,17 +61,28 @@ function checkEtherType(etherType: number): number {
   return etherType;
 }
 
+export type EthernetHeader = Omit<EthernetFrame, 'payload'>;
+
+export function ethernetHeaderLength(h: EthernetHeader): number {
+  return ETHERNET_HEADER_LENGTH + (h.vlan ? VLAN_TAG_LENGTH : 0);
+}
+
+/** Writes the header alone, so builders can write the payload in place behind it. */
+export function encodeEthernetHeader(w: Writer, h: EthernetHeader): void {
+  w.fixed(h.destination, MAC_LENGTH, 'destination');
+  w.fixed(h.source, MAC_LENGTH, 'source');
+  if (h.vlan) {
+    w.u16(EtherType.VLAN);
+    w.u16(encodeTci(h.vlan));
+  }
+  w.u16(checkEtherType(h.etherType));
+}
+
 export const ethernetCodec: L2Codec<EthernetFrame> = {
-  length: (f) => ETHERNET_HEADER_LENGTH + (f.vlan ? VLAN_TAG_LENGTH : 0) + f.payload.length,
+  length: (f) => ethernetHeaderLength(f) + f.payload.length,
 
   encode(w: Writer, f: EthernetFrame): void {
-    w.fixed(f.destination, MAC_LENGTH, 'destination');
-    w.fixed(f.source, MAC_LENGTH, 'source');
-    if (f.vlan) {
-      w.u16(EtherType.VLAN);
-      w.u16(encodeTci(f.vlan));
-    }
-    w.u16(checkEtherType(f.etherType));
+    encodeEthernetHeader(w, f);
     w.bytes(f.payload);
   },
 

@@ -89,6 +89,13 @@ export function verifyIcmpv6Checksum(
   return carried === computed || (computed === 0 && carried === WORD_MASK);
 }
 
+/** Writes the right checksum into `message` (an encoded ICMPv6 message, possibly a view into a frame). */
+export function fillIcmpv6Checksum(source: Uint8Array, destination: Uint8Array, message: Uint8Array): void {
+  const checksum = icmpv6Checksum(source, destination, message);
+  message[ICMPV6_CHECKSUM_OFFSET] = checksum >>> OCTET_BITS;
+  message[ICMPV6_CHECKSUM_OFFSET + 1] = checksum & OCTET_MASK;
+}
+
 /** Encodes `m` with the correct checksum for `source` -> `destination`. */
 export function sealIcmpv6(
   source: Uint8Array,
@@ -96,8 +103,6 @@ export function sealIcmpv6(
   m: Omit<Icmpv6Message, 'checksum'>,
 ): Uint8Array {
   const bytes = encodeToBytes(icmpv6Codec, { ...m, checksum: 0 });
-  const checksum = icmpv6Checksum(source, destination, bytes);
-  bytes[ICMPV6_CHECKSUM_OFFSET] = checksum >>> OCTET_BITS;
-  bytes[ICMPV6_CHECKSUM_OFFSET + 1] = checksum & OCTET_MASK;
+  fillIcmpv6Checksum(source, destination, bytes);
   return bytes;
 }

@@ -26,7 +26,7 @@ export interface Ipv6Packet {
   readonly payload: Uint8Array;
 }
 
-function firstWord(p: Ipv6Packet): number {
+function firstWord(p: Omit<Ipv6Packet, 'payload'>): number {
   if (!Number.isInteger(p.trafficClass) || p.trafficClass < 0 || p.trafficClass > IPV6_TRAFFIC_CLASS_MAX) {
     throw new L2WireError('bad-value', 'ipv6.trafficClass', `${p.trafficClass} is not in 0..255`);
   }
@@ -38,16 +38,21 @@ function firstWord(p: Ipv6Packet): number {
   );
 }
 
+/** Writes the fixed header alone, so builders can write a payload of `payloadLength` in place behind it. */
+export function encodeIpv6Header(w: Writer, h: Omit<Ipv6Packet, 'payload'>, payloadLength: number): void {
+  w.u32(firstWord(h));
+  w.u16(payloadLength);
+  w.u8(h.nextHeader);
+  w.u8(h.hopLimit);
+  w.fixed(h.source, IPV6_ADDRESS_LENGTH, 'ipv6.source');
+  w.fixed(h.destination, IPV6_ADDRESS_LENGTH, 'ipv6.destination');
+}
+
 export const ipv6Codec: L2Codec<Ipv6Packet> = {
   length: (p) => IPV6_HEADER_LENGTH + p.payload.length,
 
   encode(w: Writer, p: Ipv6Packet): void {
-    w.u32(firstWord(p));
-    w.u16(p.payload.length);
-    w.u8(p.nextHeader);
-    w.u8(p.hopLimit);
-    w.fixed(p.source, IPV6_ADDRESS_LENGTH, 'ipv6.source');
-    w.fixed(p.destination, IPV6_ADDRESS_LENGTH, 'ipv6.destination');
+    encodeIpv6Header(w, p, p.payload.length);
     w.bytes(p.payload);
   },
 

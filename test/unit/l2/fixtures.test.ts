@@ -9,7 +9,7 @@ import { classifyFrame } from '../../../src/l2/wire/frame.js';
 import { ArpOp, ETHERNET_MIN_FRAME_LENGTH, NdpOptionType } from '../../../src/l2/wire/constants.js';
 import { findLinkLayerAddress } from '../../../src/l2/wire/ndp.js';
 import { parseIpBytes } from '../../../src/l2/wire/addresses.js';
-import { HOST_A_MAC, HOST_B_MAC, V6_OWNED, ctxA, fixture, toHex } from './frames.js';
+import { HOST_A_MAC, HOST_B_MAC, OTHER_MAC, V6_OWNED, ctxA, fixture, toHex } from './frames.js';
 
 function reply(name: string): Uint8Array {
   const d = decide(fixture(name), ctxA());
@@ -56,6 +56,17 @@ describe('captured frames', () => {
     expect(findLinkLayerAddress(ours.na.options, NdpOptionType.TARGET_LINK_LAYER_ADDRESS)).toEqual(
       HOST_A_MAC,
     );
+  });
+
+  it('answers the hand-written NUD probe without SLLA at its Ethernet source (MetalLB #2920)', () => {
+    const frame = fixture('rfc4861-nud-unicast-no-slla.hex');
+    const ns = classifyFrame(frame);
+    expect(ns.kind === 'ns' && ns.ns.options).toEqual([]);
+    const c = classifyFrame(reply('rfc4861-nud-unicast-no-slla.hex'));
+    if (c.kind !== 'na') throw new Error('expected an NA');
+    expect(c.ethernet.destination).toEqual(OTHER_MAC);
+    expect(c.ipv6.destination).toEqual(parseIpBytes('fe80::ff:fe00:c'));
+    expect([c.na.solicited, c.na.override]).toEqual([true, true]);
   });
 
   it('decodes the Linux NAs with their R/S/O flags', () => {

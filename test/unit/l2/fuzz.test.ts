@@ -49,6 +49,7 @@ const SEEDS: Uint8Array[] = [
     'linux-ns-nud-unicast.hex',
     'linux-na-nud-reply.hex',
     'linux-router-solicitation.hex',
+    'rfc4861-nud-unicast-no-slla.hex',
   ].map(fixture),
   buildNs(),
   buildNs({ slla: null, ethDst: HOST_A_MAC, dst: '2001:db8:12::1' }),

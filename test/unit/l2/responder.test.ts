@@ -1,6 +1,16 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DROP_REASONS, decide, type Decision, type DropReason } from '../../../src/l2/responder.js';
-import { parseIpBytes, parseMac } from '../../../src/l2/wire/addresses.js';
+import {
+  bytesEqual,
+  formatIpBytes,
+  multicastMac,
+  parseIpBytes,
+  parseMac,
+  solicitedNodeAddress,
+} from '../../../src/l2/wire/addresses.js';
+import { verifyIcmpv6Checksum } from '../../../src/l2/wire/icmpv6.js';
+import { ipv4Arb, ipv6Arb, macArb } from '../../laws/l2-arbitraries.js';
 import { buildArpFrame, buildNeighborAdvertisement } from '../../../src/l2/wire/builders.js';
 import { classifyFrame } from '../../../src/l2/wire/frame.js';
 import { ArpOp, BROADCAST_MAC, NdpOptionType, NextHeader } from '../../../src/l2/wire/constants.js';
@@ -262,5 +272,60 @@ describe('decide: Neighbor Advertisements', () => {
 
   it('accepts the solicited-node MAC derived from the target', () => {
     expect(decide(buildNs({ ethDst: SOLICITED_NODE_MAC }), ctxA()).kind).toBe('reply');
+  });
+
+  it('keeps the 802.1Q tag of a tagged solicitation', () => {
+    expect(na(buildNs({ vlan: { pcp: 6, dei: false, vid: 7 } })).ethernet.vlan).toEqual({
+      pcp: 6,
+      dei: false,
+      vid: 7,
+    });
+  });
+});
+
+describe('decide: properties', () => {
+  it('answers an ARP request exactly when the target is owned, swapping sender and target', () => {
+    fc.assert(
+      fc.property(macArb, ipv4Arb, ipv4Arb, fc.boolean(), (mac, senderIp, targetIp, own) => {
+        fc.pre(!bytesEqual(mac, HOST_A_MAC) && !bytesEqual(senderIp, targetIp));
+        fc.pre(formatIpBytes(targetIp) !== '203.0.113.1');
+        const frame = buildArpFrame(
+          { destination: BROADCAST_MAC, source: mac },
+          { op: ArpOp.REQUEST, senderMac: mac, senderIp, targetMac: new Uint8Array(6), targetIp },
+        );
+        const d = decide(frame, ctxA(own ? ['203.0.113.1', formatIpBytes(targetIp)] : ['203.0.113.1']));
+        if (!own) {
+          expect(dropOf(d)).toBe('not-owned');
+          return;
+        }
+        const c = d.kind === 'reply' ? classifyFrame(d.frame) : undefined;
+        expect(c?.kind === 'arp' && c.arp).toEqual({
+          op: ArpOp.REPLY,
+          senderMac: HOST_A_MAC,
+          senderIp: targetIp,
+          targetMac: mac,
+          targetIp: senderIp,
+        });
+      }),
+    );
+  });
+
+  it('answers an NS for any owned unicast target with a checksum-valid NA from that target', () => {
+    fc.assert(
+      fc.property(ipv6Arb, fc.boolean(), (target, multicastNs) => {
+        fc.pre(target[0] !== 0xff);
+        const text = formatIpBytes(target);
+        const solicited = solicitedNodeAddress(target);
+        const frame = multicastNs
+          ? buildNs({ target: text, dst: formatIpBytes(solicited), ethDst: multicastMac(solicited) })
+          : buildNs({ target: text, dst: text, ethDst: HOST_A_MAC, slla: null });
+        const d = decide(frame, ctxA([text]));
+        const c = d.kind === 'reply' ? classifyFrame(d.frame) : undefined;
+        if (c?.kind !== 'na') throw new Error(`expected an NA, got ${dropOf(d)}`);
+        expect(c.ipv6.source).toEqual(target);
+        expect(c.na.target).toEqual(target);
+        expect(verifyIcmpv6Checksum(c.ipv6.source, c.ipv6.destination, c.ipv6.payload)).toBe(true);
+      }),
+    );
   });
 });
