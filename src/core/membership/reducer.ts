@@ -1,8 +1,9 @@
 /**
  * The membership reducer: `step(state, event, now) -> { state, actions }`. SWIM (Das, Gupta, Motivala
- * 2002) with a randomised round-robin probe order, direct then indirect (ping-req) probes, suspicion
- * with a timeout and refutation by incarnation, infection-style dissemination piggybacked on every
- * message plus short gossip bursts while news is fresh, and a graceful leave sent to every member.
+ * 2002) with a shared rotating probe ring (ring.ts; shuffled round robin as fallback), direct then
+ * indirect (ping-req) probes, suspicion with a timeout and refutation by incarnation, infection-style
+ * dissemination piggybacked on every message plus short gossip bursts while news is fresh, and a
+ * graceful leave sent to every member.
  * The roster comes from the Kubernetes API (peerSetChanged); time comes only from `now`.
  */
 import { sample, shuffled } from './random.js';
@@ -69,6 +70,8 @@ function onMessage(d: Draft, msg: Message): void {
   if (!sender || msg.incarnation < sender.incarnation) return;
   if (sender.status === 'dead' && msg.incarnation === sender.incarnation) {
     // It is alive but does not know we declared it dead: tell it, so it refutes with a higher incarnation.
+    // Its news about us still counts (it may be telling us the same thing), so we can refute too.
+    for (const u of msg.updates) if (u.name === d.s.self) applyUpdate(d, u);
     send(d, sender, 'gossip', {
       extra: [{ kind: 'dead', name: sender.name, incarnation: sender.incarnation }],
     });
@@ -142,11 +145,28 @@ function onLeave(d: Draft): void {
 }
 
 function onTick(d: Draft): void {
+  // The clock went backwards (periods use wall-clock time): probe again now rather than wait it out.
+  if (d.s.nextProbeAt - d.now > d.s.config.probeIntervalMs) d.s.nextProbeAt = d.now;
+  if (d.s.nextDeadProbeAt - d.now > d.s.config.deadProbeIntervalMs) d.s.nextDeadProbeAt = d.now;
   expireRelays(d);
   expireSuspicions(d);
   advanceProbe(d);
   if (d.now >= d.s.nextProbeAt) startProbe(d);
+  if (d.now >= d.s.nextDeadProbeAt) probeDead(d);
   gossip(d);
+}
+
+/**
+ * Pings one member we believe dead. If it is in fact alive (a healed partition, or a false positive
+ * nobody told it about), each side tells the other it was declared dead, both refute with a higher
+ * incarnation, and the refutations spread: the two sides merge again.
+ */
+function probeDead(d: Draft): void {
+  d.s.nextDeadProbeAt = d.now + d.s.config.deadProbeIntervalMs;
+  const dead = [...d.s.members.values()].filter((m) => m.status === 'dead');
+  const picked = sample(dead, 1, d.s.seed);
+  d.s.seed = picked.seed;
+  for (const m of picked.items) send(d, m, 'ping', { seq: nextSeq(d) });
 }
 
 function expireRelays(d: Draft): void {
@@ -233,6 +253,10 @@ function gossip(d: Draft): void {
   if (d.s.queue.length === 0 || d.now < d.s.nextGossipAt) return;
   d.s.nextGossipAt = d.now + d.s.config.gossipIntervalMs;
   const up = [...d.s.members.values()].filter(isUp);
+  if (up.length === 0) {
+    d.s.queue = []; // nobody to tell; a later peer learns what matters from its own probes
+    return;
+  }
   const picked = sample(up, d.s.config.gossipFanout, d.s.seed);
   d.s.seed = picked.seed;
   for (const m of picked.items) send(d, m, 'gossip');
@@ -241,7 +265,7 @@ function gossip(d: Draft): void {
 /** The earliest time the reducer wants a tick (the adapter arms one timer for it). */
 export function nextWakeup(state: MembershipState): number {
   const c = state.config;
-  let at = state.nextProbeAt;
+  let at = Math.min(state.nextProbeAt, state.nextDeadProbeAt);
   if (state.probe) {
     const p = state.probe;
     at = Math.min(

@@ -31,7 +31,8 @@ export interface Observation {
   readonly action: Exclude<MembershipAction, { type: 'send' }>;
 }
 
-interface SimNode {
+/** One simulated speaker: its reducer state, whether it runs, when it wants a tick, what it sent. */
+export interface SimNode {
   state: MembershipState;
   running: boolean;
   wakeup: number;
@@ -54,6 +55,8 @@ export class Simulation {
   private seed: number;
   private readonly tickMs: number;
   private readonly inFlight = new Map<number, InFlight[]>();
+  /** When set, datagrams between this group and the rest are lost. */
+  private partition: ReadonlySet<string> | undefined;
 
   constructor(private readonly options: SimulationOptions) {
     this.seed = options.seed >>> 0;
@@ -125,6 +128,15 @@ export class Simulation {
     this.apply(name, node, { type: 'peerSetChanged', peers }, false);
   }
 
+  /** Splits the network: `group` and the other nodes cannot reach each other until `heal()`. */
+  split(group: Iterable<string>): void {
+    this.partition = new Set(group);
+  }
+
+  heal(): void {
+    this.partition = undefined;
+  }
+
   /** Event injected from outside (e.g. a peer-set change from the API). */
   inject(name: string, event: MembershipEvent): void {
     const node = this.nodes.get(name);
@@ -159,6 +171,7 @@ export class Simulation {
 
   private transmit(to: string, message: Message): void {
     if (this.random() < (this.options.lossRate ?? 0)) return;
+    if (this.partition && this.partition.has(to) !== this.partition.has(message.from)) return;
     const { min, max } = this.options.latencyMs ?? { min: 0.2, max: 1 };
     const at = this.now + min + this.random() * (max - min);
     const slot = Math.max(Math.ceil(at / this.tickMs), Math.round(this.now / this.tickMs) + 1);

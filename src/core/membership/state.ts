@@ -48,6 +48,7 @@ export interface MembershipState {
   readonly relays: ReadonlyMap<number, Relay>;
   readonly queue: readonly QueuedUpdate[];
   readonly nextGossipAt: number;
+  readonly nextDeadProbeAt: number;
   readonly left: boolean;
 }
 
@@ -81,6 +82,7 @@ export function createMembership(init: MembershipInit): MembershipState {
     relays: new Map(),
     queue: [],
     nextGossipAt: init.now,
+    nextDeadProbeAt: init.now + config.deadProbeIntervalMs,
     left: false,
   };
 }
@@ -153,15 +155,19 @@ export function enqueue(d: Draft, update: Update): void {
   d.s.queue = [{ update, remaining }, ...rest];
 }
 
-/** Takes the updates that ride on one outgoing message, spending one retransmission of each. */
-function piggyback(d: Draft): Update[] {
-  const max = d.s.config.maxUpdatesPerMessage;
-  const taken = d.s.queue.slice(0, max);
+/** Takes up to `room` queued updates to ride on one outgoing message, spending one retransmission of each. */
+function piggyback(d: Draft, room: number, skip: readonly Update[]): Update[] {
+  const taken: QueuedUpdate[] = [];
+  const rest: QueuedUpdate[] = [];
+  for (const q of d.s.queue) {
+    if (taken.length < room && !skip.some((u) => u.name === q.update.name)) taken.push(q);
+    else rest.push(q);
+  }
   if (taken.length === 0) return [];
   const spent = taken
     .map((q) => ({ update: q.update, remaining: q.remaining - 1 }))
     .filter((q) => q.remaining > 0);
-  d.s.queue = [...spent, ...d.s.queue.slice(max)];
+  d.s.queue = [...spent, ...rest];
   return taken.map((q) => q.update);
 }
 
@@ -173,12 +179,9 @@ export interface SendOptions {
 }
 
 export function send(d: Draft, to: Member, type: MessageType, options: SendOptions = {}): void {
-  const queued = piggyback(d);
-  const extra = options.extra ?? [];
-  const updates = [...extra, ...queued.filter((u) => !extra.some((e) => e.name === u.name))].slice(
-    0,
-    d.s.config.maxUpdatesPerMessage,
-  );
+  const max = d.s.config.maxUpdatesPerMessage;
+  const extra = (options.extra ?? []).slice(0, max);
+  const updates = [...extra, ...piggyback(d, max - extra.length, extra)];
   const message: Message = {
     type,
     from: d.s.self,

@@ -22,6 +22,8 @@ export interface MembershipConfig {
   readonly retransmitMult: number;
   /** At most this many updates ride on one message. */
   readonly maxUpdatesPerMessage: number;
+  /** Ping one random member believed dead this often, so that both sides of a healed partition meet again. */
+  readonly deadProbeIntervalMs: number;
 }
 
 /** Defaults: detection of a dead speaker in well under 1 s at 1000 nodes, about 10 messages/s/node sent. */
@@ -35,6 +37,7 @@ export const DEFAULT_MEMBERSHIP_CONFIG: MembershipConfig = {
   gossipIntervalMs: 50,
   retransmitMult: 3,
   maxUpdatesPerMessage: 16,
+  deadProbeIntervalMs: 2_000,
 };
 
 /**

@@ -300,4 +300,48 @@ describe('membership reducer', () => {
     h.receive('b', 'gossip', { updates: [{ kind: 'suspect', name: 'd', incarnation: 0 }] });
     expect(h.state.suspicions.get('d')).toBe(h.now + CONFIG.suspicionTimeoutMs);
   });
+
+  it('keeps probing after the wall clock jumps backwards', () => {
+    const h = new Harness();
+    h.now = 100_000;
+    h.runTo(101_000, responder(h, new Set()));
+    const before = h.sends('ping').length;
+    h.now = 50_000;
+    h.runTo(51_000, responder(h, new Set()));
+    expect(h.sends('ping').length - before).toBeGreaterThanOrEqual(4);
+  });
+
+  it('a member alone drops news it cannot tell anyone (no busy wake-ups)', () => {
+    const h = new Harness();
+    h.apply({ type: 'peerSetChanged', peers: [] });
+    h.receive('b', 'gossip');
+    h.apply({ type: 'peerSetChanged', peers: [] });
+    h.state = { ...h.state, queue: [{ update: { kind: 'alive', name: 'a', incarnation: 1 }, remaining: 3 }] };
+    h.runTo(h.now + 100);
+    expect(h.state.queue).toEqual([]);
+    expect(nextWakeup(h.state)).toBe(h.state.nextProbeAt);
+    expect(nextWakeup(h.state)).toBeGreaterThan(h.now);
+  });
+
+  it('piggybacks only what fits next to explicit updates, without spending the rest', () => {
+    const h = new Harness('a', { ...CONFIG, maxUpdatesPerMessage: 1 });
+    h.receive('b', 'gossip', {
+      updates: [
+        { kind: 'dead', name: 'c', incarnation: 0 },
+        { kind: 'dead', name: 'd', incarnation: 0 },
+      ],
+    });
+    const remaining = (n: string): number | undefined =>
+      h.state.queue.find((q) => q.update.name === n)?.remaining;
+    const [c, d] = [remaining('c'), remaining('d')];
+    const actions = h.receive('c', 'ping', { seq: 1 });
+    expect(actions).toMatchObject([
+      {
+        type: 'send',
+        to: 'c',
+        message: { type: 'gossip', updates: [{ kind: 'dead', name: 'c', incarnation: 0 }] },
+      },
+    ]);
+    expect([remaining('c'), remaining('d')]).toEqual([c, d]);
+  });
 });

@@ -92,4 +92,17 @@ describe('membership simulation (N reducers, simulated network and clock)', () =
     expect(perNodePerSecond).toBeGreaterThan(expected * 0.9);
     expect(perNodePerSecond).toBeLessThan(expected * 1.1);
   });
+
+  it('after a partition heals, both sides see everyone up again', () => {
+    const sim = new Simulation({ nodes: 10, seed: 7 });
+    sim.runUntil(1000);
+    const left = [0, 1, 2, 3].map(simNodeName);
+    sim.split(left);
+    sim.runUntil(4000);
+    for (const [name, node] of sim.nodes)
+      expect(liveMembers(node.state)).toHaveLength(left.includes(name) ? 4 : 6);
+    sim.heal();
+    sim.runUntil(4000 + 3 * C.deadProbeIntervalMs);
+    for (const node of sim.nodes.values()) expect(liveMembers(node.state)).toHaveLength(10);
+  });
 });
