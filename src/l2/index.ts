@@ -1,3 +1,4 @@
-/** Layer 2 mode: the pure wire codecs and the responder decision. */
+/** Layer 2 mode: the pure wire codecs, the responder decision and the announcer adapter. */
 export * from './wire/index.js';
 export * from './responder.js';
+export * from './announcer.js';
