@@ -57,7 +57,7 @@ export function isIpv6Multicast(ip: Uint8Array): boolean {
   return ip[0] === IPV6_MULTICAST_FIRST_OCTET;
 }
 
-/** RFC 4291 §2.7.1: ff02::1:ffXX:XXXX, XX:XXXX being the low 24 bits of `ip`. */
+/** RFC 4291 §2.7.1: the solicited-node address is ff02::1:ff00:0/104 plus the low 24 bits of `ip`. */
 export function solicitedNodeAddress(ip: Uint8Array): Uint8Array {
   const out = new Uint8Array(IPV6_ADDRESS_LENGTH);
   out.set(SOLICITED_NODE_PREFIX);
