@@ -3,6 +3,7 @@
  * Arrows point inward: adapters depend on the pure core, never the reverse.
  */
 const PURE_NPM = '^node_modules/(ip-address)/';
+const SPEAKER_PURE = '^src/speaker/(plan|split-brain|interfaces|exclude-l2)\\.ts$';
 const PURE_BGP =
   '^src/bgp/(codec\\.ts$|wire/|messages/|attributes/|capabilities/|nlri/|fsm/|rib/|bfd/(codec|fsm)/)';
 
@@ -57,6 +58,25 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/l2/(wire/|responder\\.ts$)' },
       to: { pathNot: ['^src/l2/(wire/|responder\\.ts$)', '^src/core/', PURE_NPM] },
+    },
+    {
+      name: 'speaker-pure-parts',
+      comment:
+        'The speaker plan, split-brain policy and interface selection are pure: no sockets, no clients, no timers.',
+      severity: 'error',
+      from: { path: SPEAKER_PURE },
+      to: {
+        pathNot: [
+          SPEAKER_PURE,
+          '^src/core/',
+          '^src/config/',
+          '^src/k8s/(translate/|objects\\.ts$)',
+          '^src/l2/announcer/types\\.ts$',
+          '^src/platform/interfaces\\.ts$',
+          PURE_NPM,
+          '^node_modules/yaml/',
+        ],
+      },
     },
     {
       name: 'k8s-only-from-apps',

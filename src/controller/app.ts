@@ -11,7 +11,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { ConfigState } from './config-state.js';
-import type { HealthSource, Probe } from './http.js';
+import type { HealthSource, Probe } from '../platform/http-endpoints.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { ConfigSource, ControllerWriters, Log, ServiceSource } from './ports.js';
 import { CONFIG_KEY, LeaderTerm, type SyncResult } from './term.js';

@@ -16,7 +16,7 @@ import {
 } from '../k8s/index.js';
 import { Controller, type ControllerParts } from './app.js';
 import { ConfigState } from './config-state.js';
-import { HttpEndpoints } from './http.js';
+import { HttpEndpoints } from '../platform/http-endpoints.js';
 import { KubeCaches } from './kube-caches.js';
 import { kubeWriters } from './kube-writers.js';
 import { ControllerMetrics } from './metrics.js';

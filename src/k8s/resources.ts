@@ -26,6 +26,8 @@ export const RESOURCES = {
   namespaces: type('', 'v1', 'namespaces', 'Namespace', false),
   nodes: type('', 'v1', 'nodes', 'Node', false),
   secrets: type('', 'v1', 'secrets', 'Secret'),
+  configMaps: type('', 'v1', 'configmaps', 'ConfigMap'),
+  pods: type('', 'v1', 'pods', 'Pod'),
   events: type('', 'v1', 'events', 'Event'),
   endpointSlices: type('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice'),
   leases: type('coordination.k8s.io', 'v1', 'leases', 'Lease'),

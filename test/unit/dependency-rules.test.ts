@@ -43,6 +43,7 @@ describe('dependency rules', () => {
     { rule: 'bgp-pure-parts', from: 'src/bgp/fsm/uses-core.ts' },
     { rule: 'speaker-not-controller', from: 'src/speaker/uses-controller.ts' },
     { rule: 'l2-pure-parts', from: 'src/l2/wire/uses-dgram.ts' },
+    { rule: 'speaker-pure-parts', from: 'src/speaker/plan.ts' },
     { rule: 'native-only-from-platform', from: 'src/cli/uses-native.ts' },
   ])('$rule rejects $from', ({ rule, from }) => {
     expect(found(rule, from)).toBe(true);

@@ -22,4 +22,23 @@ export {
   type ConditionState,
   type ServiceStatusState,
 } from './service.js';
+export {
+  DEFAULT_SPEAKER_SELECTOR,
+  peersFromPods,
+  type SpeakerPeer,
+  type SpeakerPeers,
+  type SpeakerPodOptions,
+  type SpeakerPodProblem,
+} from './speaker-pods.js';
 export type * from './types.js';
+export {
+  endpointCanServe,
+  endpointReadiness,
+  nodeReady,
+  SERVICE_NAME_LABEL,
+  speakerNodeFrom,
+  speakerServiceFrom,
+  type EndpointReadiness,
+  type SpeakerNode,
+  type SpeakerService,
+} from './speaker.js';

@@ -29,3 +29,13 @@ export {
   type ServiceStatusWriterOptions,
   type WriteOutcome,
 } from './service-status.js';
+export {
+  ANNOUNCING_MACS_ANNOTATION,
+  L2_STATUS_GENERATE_NAME,
+  L2_STATUS_NODE_LABEL,
+  L2_STATUS_SERVICE_NAME_LABEL,
+  L2_STATUS_SERVICE_NAMESPACE_LABEL,
+  L2StatusWriter,
+  type L2StatusDesired,
+  type L2StatusSyncResult,
+} from './l2-status.js';

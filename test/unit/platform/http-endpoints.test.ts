@@ -1,6 +1,6 @@
 /** HttpEndpoints on loopback (port 0): /metrics from the given registry, /healthz and /readyz as JSON. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpEndpoints, type Probe } from '../../../src/controller/http.js';
+import { HttpEndpoints, type Probe } from '../../../src/platform/http-endpoints.js';
 import { ControllerMetrics } from '../../../src/controller/metrics.js';
 
 let server: HttpEndpoints | undefined;

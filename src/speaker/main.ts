@@ -1,0 +1,400 @@
+/**
+ * runSpeaker: the composition root of `herald speaker`. Wires the API caches (caches.ts), the config
+ * (parseConfig, last good one kept), the membership agent (UDP + HMAC, key from the memberlist Secret,
+ * roster from the speaker Pods), the interface watcher and selection, the Layer 2 announcer on AF_PACKET
+ * sockets, the Layer 2 controller (layer2.ts), ServiceL2Status and Event writers, and /metrics,
+ * /healthz, /readyz. Every input change schedules one coalesced recompute on the next turn of the event
+ * loop. On abort (SIGTERM/SIGINT) it hands over: membership leave first (peers take over at once), then
+ * withdraw, delete its ServiceL2Status objects, stop.
+ */
+import { pino, type DestinationStream } from 'pino';
+import { setMaxListeners } from 'node:events';
+import { parseConfig, formatConfigError, type Config, type ResourceSnapshot } from '../config/index.js';
+import {
+  asRecord,
+  createKubeClient,
+  endpointReadiness,
+  EventRecorder,
+  KubeconfigError,
+  L2StatusWriter,
+  loadKubeConfig,
+  MEMBERLIST_SECRET_KEY,
+  peersFromPods,
+  speakerNodeFrom,
+  speakerServiceFrom,
+  type KubeClient,
+  type KubeObject,
+  type SpeakerNode,
+} from '../k8s/index.js';
+import { Announcer } from '../l2/index.js';
+import { ARP_FILTER, ICMPV6_ND_FILTER } from '../platform/bpf.js';
+import { HttpEndpoints } from '../platform/http-endpoints.js';
+import { openPacketSocket } from '../platform/packet-socket.js';
+import { SpeakerCaches } from './caches.js';
+import { EXCLUDE_L2_CONFIGMAP, excludeL2FromConfigMap } from './exclude-l2.js';
+import { InterfaceWatcher } from './interface-watcher.js';
+import { selectInterfaces } from './interfaces.js';
+import { Layer2Controller, type L2StatusView, type SpeakerSnapshot } from './layer2.js';
+import { MembershipAgent } from './membership-agent.js';
+import { SpeakerMetrics } from './metrics.js';
+import type { SpeakerOptions } from './options.js';
+import type { Log } from './ports.js';
+import { parseAnnouncingMacs } from './split-brain.js';
+import { ANNOUNCING_MACS_ANNOTATION, L2_STATUS_NODE_LABEL } from '../k8s/index.js';
+import { L2_STATUS_SERVICE_NAME_LABEL, L2_STATUS_SERVICE_NAMESPACE_LABEL } from '../k8s/index.js';
+
+export type { SpeakerOptions, LogLevel } from './options.js';
+
+export interface SpeakerIo {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+  readonly signal: AbortSignal;
+}
+
+const timers = {
+  setTimeout: (cb: () => void, ms: number): unknown => setTimeout(cb, ms),
+  clearTimeout: (h: unknown): void => clearTimeout(h as ReturnType<typeof setTimeout>),
+  now: (): number => Date.now(),
+};
+
+function waitForAbort(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+function secretBytes(object: KubeObject | undefined): Uint8Array | undefined {
+  const data = asRecord(asRecord(object)?.data);
+  const value = data?.[MEMBERLIST_SECRET_KEY];
+  if (typeof value !== 'string' || value === '') return undefined;
+  return new Uint8Array(Buffer.from(value, 'base64'));
+}
+
+function l2StatusViews(objects: readonly KubeObject[]): L2StatusView[] {
+  return objects.map((o) => {
+    const labels = o.metadata?.labels ?? {};
+    return {
+      node: labels[L2_STATUS_NODE_LABEL] ?? '',
+      serviceKey: `${labels[L2_STATUS_SERVICE_NAMESPACE_LABEL] ?? ''}/${labels[L2_STATUS_SERVICE_NAME_LABEL] ?? ''}`,
+      macs: parseAnnouncingMacs(o.metadata?.annotations?.[ANNOUNCING_MACS_ANNOTATION]),
+    };
+  });
+}
+
+/**
+ * What parseConfig reads of the snapshot: spec, data, labels, names. Status writes (the controller's pool
+ * counters) and resourceVersion bumps do not make the speaker re-parse.
+ */
+export function configKey(snapshot: ResourceSnapshot): string {
+  return JSON.stringify(snapshot, (key, value: unknown) =>
+    key === 'status' || key === 'managedFields' || key === 'resourceVersion' ? undefined : value,
+  );
+}
+
+/** The running speaker: owns its parts and the recompute scheduling. */
+class Speaker {
+  readonly metrics = new SpeakerMetrics();
+  readonly caches: SpeakerCaches;
+  readonly announcer: Announcer;
+  readonly watcher: InterfaceWatcher;
+  readonly layer2: Layer2Controller;
+  readonly statusWriter: L2StatusWriter;
+  readonly events: EventRecorder;
+  agent: MembershipAgent | undefined;
+  #agentStarted = false;
+  #keyText = '';
+  #peersKey = '';
+  #config: Config | undefined;
+  #configKey = '';
+  #excludeKey = '';
+  #exclude: RegExp[] = [];
+  #scheduled = false;
+  #stopped = false;
+  #started = false;
+
+  constructor(
+    readonly options: SpeakerOptions,
+    readonly client: KubeClient,
+    readonly log: Log & { flush?: () => void },
+  ) {
+    this.caches = new SpeakerCaches(client, options.namespace, options.speakerSelector, log);
+    this.announcer = new Announcer({
+      link: { open: openPacketSocket },
+      clock: timers,
+      filters: { arp: ARP_FILTER, ipv6: ICMPV6_ND_FILTER },
+    });
+    this.announcer.on('linkError', (e) =>
+      log.warn(
+        { interface: e.interface, protocol: e.protocol, fatal: e.fatal, err: e.error },
+        'packet socket error',
+      ),
+    );
+    this.watcher = new InterfaceWatcher({ intervalMs: options.interfacePollMs });
+    this.watcher.on('change', () => this.schedule());
+    this.watcher.on('error', (err) => log.warn({ err }, 'reading interfaces failed'));
+    this.statusWriter = new L2StatusWriter({
+      rest: client.rest,
+      namespace: options.namespace,
+      node: options.node,
+    });
+    this.events = new EventRecorder({
+      rest: client.rest,
+      component: 'herald-speaker',
+      instance: options.node,
+      onError: (err) => log.warn({ err }, 'writing an event failed'),
+    });
+    this.layer2 = new Layer2Controller({
+      node: options.node,
+      announcer: this.announcer,
+      status: {
+        syncL2Statuses: async (desired) => {
+          await this.statusWriter.sync(desired, this.caches.l2Statuses.list(options.namespace));
+        },
+        event: (ref, event) =>
+          this.events.event(
+            {
+              apiVersion: 'v1',
+              kind: 'Service',
+              namespace: ref.namespace,
+              name: ref.name,
+              ...(ref.uid && { uid: ref.uid }),
+            },
+            event.type,
+            event.reason,
+            event.message,
+          ),
+      },
+      log,
+      metrics: this.metrics,
+      clock: timers,
+      ignoreExcludeLb: options.ignoreExcludeLb,
+    });
+    this.metrics.attach({ layer2: this.announcer });
+  }
+
+  healthz(): { ok: boolean; detail: Record<string, unknown> } {
+    return { ok: !this.#stopped, detail: { node: this.options.node } };
+  }
+
+  readyz(): { ok: boolean; detail: Record<string, unknown> } {
+    const ok = this.#started && this.caches.synced && this.#config !== undefined;
+    return { ok, detail: { synced: this.caches.synced, configLoaded: this.#config !== undefined } };
+  }
+
+  async start(signal: AbortSignal): Promise<boolean> {
+    this.caches.subscribe(() => this.schedule());
+    this.caches.start(signal);
+    if (!(await this.caches.waitForSync(signal))) return false;
+    this.announcer.start();
+    this.watcher.start();
+    this.#started = true;
+    this.recompute();
+    return true;
+  }
+
+  schedule(): void {
+    if (this.#scheduled || this.#stopped) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      if (!this.#stopped) this.recompute();
+    });
+  }
+
+  recompute(): void {
+    if (!this.#started) return;
+    this.#refreshConfig();
+    this.#refreshExclude();
+    this.#refreshMembership();
+    this.layer2.update(this.#snapshot());
+  }
+
+  #refreshConfig(): void {
+    const snapshot = this.caches.configSnapshot();
+    const key = configKey(snapshot);
+    if (key === this.#configKey) return;
+    this.#configKey = key;
+    const result = parseConfig(snapshot, { namespace: this.options.namespace });
+    if (result.ok) {
+      this.#config = result.config;
+      this.metrics.configLoaded.set(1);
+      this.metrics.configStale.set(0);
+      this.log.info(
+        { pools: result.config.pools.size, l2Advertisements: result.config.l2Advertisements.size },
+        'config loaded',
+      );
+      return;
+    }
+    this.metrics.configStale.set(1);
+    this.log.error(
+      { errors: result.errors.map(formatConfigError) },
+      'config rejected; keeping the last good one (nothing is withdrawn)',
+    );
+  }
+
+  #refreshExclude(): void {
+    const cm = this.caches.configMaps.get(EXCLUDE_L2_CONFIGMAP, this.options.namespace);
+    const data = asRecord(asRecord(cm)?.data) as Record<string, string> | undefined;
+    const key = JSON.stringify(data ?? null);
+    if (key === this.#excludeKey) return;
+    this.#excludeKey = key;
+    const result = excludeL2FromConfigMap(data);
+    if (result.ok) {
+      this.#exclude = result.patterns;
+      this.log.info(
+        { source: result.source, patterns: result.patterns.map(String) },
+        'interface exclusions loaded',
+      );
+    } else {
+      this.log.error(
+        { configMap: EXCLUDE_L2_CONFIGMAP, errors: result.errors },
+        'interface exclusions rejected; keeping the previous ones',
+      );
+    }
+  }
+
+  #refreshMembership(): void {
+    const secret = this.caches.config.secrets.get(this.options.memberlistSecret, this.options.namespace);
+    const key = secretBytes(secret);
+    const { peers, problems } = peersFromPods(this.caches.pods.list(this.options.namespace));
+    for (const p of problems) this.log.debug({ ...p }, 'speaker pod ignored');
+    if (key === undefined) return;
+    if (this.agent === undefined) {
+      this.#startAgent(key, peers);
+      return;
+    }
+    const text = Buffer.from(key).toString('base64');
+    if (text !== this.#keyText) {
+      this.#keyText = text;
+      this.agent.setKey(key);
+    }
+    const peersKey = JSON.stringify(peers);
+    if (this.#agentStarted && peersKey !== this.#peersKey) {
+      this.#peersKey = peersKey;
+      this.agent.setPeers(peers);
+    }
+  }
+
+  #startAgent(key: Uint8Array, peers: readonly { name: string; address: string }[]): void {
+    const self = peers.find((p) => p.name === this.options.node);
+    const address = this.options.memberlistBind ?? self?.address ?? '0.0.0.0';
+    this.#keyText = Buffer.from(key).toString('base64');
+    const agent = new MembershipAgent({
+      self: this.options.node,
+      bind: { address, port: this.options.memberlistPort },
+      key,
+      config: this.options.membership,
+      log: this.log,
+    });
+    this.agent = agent;
+    this.metrics.attach({ membership: agent as never });
+    agent.on('change', (live) => {
+      this.log.info({ live: [...live].sort() }, 'live speakers changed');
+      this.recompute();
+    });
+    agent.on('error', (err) => this.log.warn({ err }, 'membership error'));
+    agent
+      .start()
+      .then(() => {
+        this.#agentStarted = true;
+        this.#peersKey = JSON.stringify(peers);
+        agent.setPeers(peers);
+        this.log.info(
+          { address, port: this.options.memberlistPort, peers: peers.length },
+          'membership started',
+        );
+        this.schedule();
+      })
+      .catch((err: unknown) => {
+        this.log.error(
+          { err, address, port: this.options.memberlistPort },
+          'membership socket failed; retrying',
+        );
+        this.agent = undefined;
+        setTimeout(() => this.schedule(), 1000);
+      });
+  }
+
+  #snapshot(): SpeakerSnapshot {
+    const nodes = this.caches.nodes
+      .list()
+      .map(speakerNodeFrom)
+      .filter((n): n is SpeakerNode => n !== undefined);
+    const services = [];
+    for (const object of this.caches.services.list()) {
+      const s = speakerServiceFrom(object, this.options.lbClass);
+      if (s !== undefined) services.push(s);
+    }
+    const current = this.watcher.current() ?? [];
+    const { selected } = selectInterfaces(current, { names: undefined, exclude: this.#exclude });
+    return {
+      config: this.#config,
+      services,
+      endpoints: endpointReadiness(this.caches.endpointSlices.list()),
+      nodes,
+      live: this.#agentStarted ? this.agent?.live() : undefined,
+      interfaces: selected,
+      l2Statuses: l2StatusViews(this.caches.l2Statuses.list(this.options.namespace)),
+    };
+  }
+
+  /** Graceful stop: leave (others take over at once), withdraw, delete our statuses. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.agent !== undefined) {
+      await this.agent.leave().catch((err: unknown) => this.log.warn({ err }, 'membership leave failed'));
+    }
+    this.layer2.stop();
+    this.announcer.stop();
+    this.watcher.stop();
+    await this.layer2.idle();
+    const deadline = AbortSignal.timeout(3000);
+    await this.statusWriter
+      .deleteAll(this.caches.l2Statuses.list(this.options.namespace), deadline)
+      .catch((err: unknown) => this.log.warn({ err }, 'deleting ServiceL2Status objects failed'));
+    await this.agent?.stop();
+    await this.caches.stop();
+  }
+}
+
+export async function runSpeaker(options: SpeakerOptions, io: SpeakerIo): Promise<number> {
+  const log = pino(
+    { level: options.logLevel, base: { component: 'speaker', node: options.node } },
+    io.stdout as DestinationStream,
+  );
+  let client: KubeClient;
+  try {
+    client = createKubeClient(
+      loadKubeConfig(options.kubeconfig === undefined ? {} : { path: options.kubeconfig }),
+    );
+  } catch (err) {
+    if (!(err instanceof KubeconfigError)) throw err;
+    io.stderr.write(`herald speaker: ${err.message}\n`);
+    return 1;
+  }
+  const speaker = new Speaker(options, client, log);
+  const http = new HttpEndpoints({
+    ...options.metricsListen,
+    registry: speaker.metrics.registry,
+    health: speaker,
+  });
+  try {
+    await http.start();
+  } catch (err) {
+    io.stderr.write(
+      `herald speaker: cannot listen on ${options.metricsListen.host}:${options.metricsListen.port}: ${String(err)}\n`,
+    );
+    return 1;
+  }
+  log.info({ namespace: options.namespace, metricsPort: http.port }, 'speaker started');
+  const run = new AbortController();
+  // One listener per informer and watch request: more than the default 10 on purpose.
+  setMaxListeners(100, run.signal);
+  io.signal.addEventListener('abort', () => run.abort(), { once: true });
+  await speaker.start(run.signal);
+  await waitForAbort(io.signal);
+  log.info({}, 'stopping: handing over');
+  await speaker.stop();
+  await http.stop();
+  log.flush();
+  return 0;
+}
