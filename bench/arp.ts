@@ -10,7 +10,8 @@
  * latency phase at a moderate rate (p50/p99/max); a rate search (bench/arp/plan.ts). Each step also reports
  * the send rate the generator achieved, so a reader can tell when the generator, not the responder, was
  * the limit. Prints one JSON object per line. Flags: --smoke (a few seconds), --ns-prefix P (default hbarp-), --nice N (run both children under
- * `nice -n N`, e.g. -10 on a machine shared with other work).
+ * `nice -n N`, e.g. -10 on a machine shared with other work), --responder-receive-buffer BYTES (the
+ * announcer's socket buffer; default: the kernel's, as the announcer is wired today).
  */
 import { fileURLToPath } from 'node:url';
 
@@ -166,6 +167,7 @@ interface Options {
   readonly plan: Plan;
   readonly prefix: string;
   readonly nice: number | undefined;
+  readonly receiveBuffer: number | undefined;
 }
 
 function parseOptions(args: readonly string[]): Options {
@@ -178,8 +180,15 @@ function parseOptions(args: readonly string[]): Options {
   if (nice !== undefined && (!Number.isInteger(nice) || nice < -20 || nice > 19)) {
     throw new RangeError(`--nice: must be an integer in -20..19, got '${niceText}'`);
   }
+  const bufferText = value('--responder-receive-buffer');
+  const receiveBuffer = bufferText === undefined ? undefined : Number(bufferText);
+  if (receiveBuffer !== undefined && (!Number.isInteger(receiveBuffer) || receiveBuffer < 1)) {
+    throw new RangeError(
+      `--responder-receive-buffer: must be a positive integer (bytes), got '${bufferText}'`,
+    );
+  }
   const plan = args.includes('--smoke') ? SMOKE_PLAN : FULL_PLAN;
-  return { plan, prefix: value('--ns-prefix') ?? 'hbarp-', nice };
+  return { plan, prefix: value('--ns-prefix') ?? 'hbarp-', nice, receiveBuffer };
 }
 
 async function main(): Promise<void> {
@@ -206,7 +215,9 @@ async function main(): Promise<void> {
     const life = ['--lifetime-ms', String(plan.lifetimeMs)];
     const iface = ['--interface', RESPONDER_IFACE];
     const start = { timeoutMs: START_TIMEOUT_MS, nice: options.nice };
-    const herald = [...iface, '--vip', HERALD_IP, ...life];
+    const buffer =
+      options.receiveBuffer === undefined ? [] : ['--receive-buffer', String(options.receiveBuffer)];
+    const herald = [...iface, '--vip', HERALD_IP, ...life, ...buffer];
     const responder = await NsChild.start('responder', ns.resp, RESPONDER_SCRIPT, herald, start);
     children.push(responder.child);
     const gen = ['--interface', GENERATOR_IFACE, ...life];

@@ -1,8 +1,8 @@
 /**
  * bench:arp's Herald side, run inside the responder namespace (`ip netns exec NS node --import tsx
  * bench/arp/responder.ts --interface r0 --vip 192.0.2.200`): the Layer 2 Announcer with the real AF_PACKET
- * sockets and ARP_FILTER, wired as in test/integration/l2/fixtures/announcer-peer.ts (default receive
- * buffer), owning --vip, an address on no interface. Answers `stats` commands on stdin with the announcer's
+ * sockets and ARP_FILTER, wired as in test/integration/l2/fixtures/announcer-peer.ts (the kernel's
+ * default receive buffer unless --receive-buffer BYTES), owning --vip, an address on no interface. Answers `stats` commands on stdin with the announcer's
  * counters and the ARP socket's PACKET_STATISTICS; exits when stdin closes, on `quit`, or after --lifetime-ms.
  */
 import { parseArgs } from 'node:util';
@@ -18,8 +18,12 @@ const { values } = parseArgs({
     interface: { type: 'string', default: 'r0' },
     vip: { type: 'string', default: '192.0.2.200' },
     'lifetime-ms': { type: 'string', default: '600000' },
+    /** SO_RCVBUFFORCE for the announcer's sockets; default: the kernel's (net.core.rmem_default). */
+    'receive-buffer': { type: 'string' },
   },
 });
+const receiveBufferBytes =
+  values['receive-buffer'] === undefined ? undefined : Number(values['receive-buffer']);
 const ifname = values.interface;
 const iface = await readInterface(ifname);
 if (iface.mac === undefined) throw new Error(`${ifname} has no MAC address`);
@@ -28,7 +32,8 @@ let arpSocket: PacketSocket | undefined;
 const announcer = new Announcer({
   link: {
     open(options: LinkOpenOptions, onFrame, onError) {
-      const socket = openPacketSocket(options, onFrame, onError);
+      const sized = receiveBufferBytes === undefined ? options : { ...options, receiveBufferBytes };
+      const socket = openPacketSocket(sized, onFrame, onError);
       if (options.protocol === 'arp') arpSocket = socket;
       return socket;
     },

@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { LabApi, type Json } from './api.js';
-import { serviceIps, until, type LabContext } from './context.js';
+import { LabFatal, serviceIps, until, type LabContext } from './context.js';
 import { Lab, type ExecResult, type LabProcess } from './netns.js';
 import { l2AdvertisementBody, METALLB_NS, nodeBody, paths, poolBody, speakerPod } from './objects.js';
 import { clientCurl, createPod, setupPods, type ServiceRef } from './pods.js';
@@ -179,7 +179,7 @@ export class LabCluster implements LabContext {
       this,
       async () => {
         if (proc?.exit() !== undefined)
-          throw new Error(`speaker on ${name} exited:\n${proc.log().slice(-2_000)}`);
+          throw new LabFatal(`speaker on ${name} exited:\n${proc.log().slice(-2_000)}`);
         return this.speakerReady(name).catch(() => false);
       },
       START_WAIT_MS,
@@ -239,7 +239,7 @@ export class LabCluster implements LabContext {
     await until(
       this,
       async () => {
-        if (server.exit() !== undefined) throw new Error(`herald apiserver exited:\n${server.log()}`);
+        if (server.exit() !== undefined) throw new LabFatal(`herald apiserver exited:\n${server.log()}`);
         return (await this.api.request('GET', '/readyz').then(
           () => true,
           () => false,
@@ -282,7 +282,7 @@ export class LabCluster implements LabContext {
     await until(
       this,
       async () => {
-        if (proc.exit() !== undefined) throw new Error(`herald controller exited:\n${proc.log()}`);
+        if (proc.exit() !== undefined) throw new LabFatal(`herald controller exited:\n${proc.log()}`);
         return this.api.find(`${paths.secrets(METALLB_NS)}/memberlist`);
       },
       START_WAIT_MS,

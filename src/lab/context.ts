@@ -5,7 +5,7 @@
  * stops early when the lab is aborted (Ctrl-C).
  */
 import type { LabApi } from './api.js';
-import { waitFor, type Lab } from './netns.js';
+import { sleep, type Lab } from './netns.js';
 import type { Topology } from './topology.js';
 
 export interface LabContext {
@@ -21,23 +21,40 @@ export class LabAborted extends Error {
   override readonly name = 'LabAborted';
 }
 
-/** Polls fn until it returns a value (not undefined/false), at most timeoutMs; rejects on abort. */
-export function until<T>(
+/** Thrown inside an `until` check to stop waiting at once (e.g. the awaited process exited). */
+export class LabFatal extends Error {
+  override readonly name = 'LabFatal';
+}
+
+/**
+ * Polls fn every intervalMs until it returns a value (not undefined/false), at most timeoutMs. Errors
+ * thrown by fn count as "not yet" (the last one is reported on timeout), except LabFatal, which ends
+ * the wait at once; the lab's abort (Ctrl-C) ends it with LabAborted.
+ */
+export async function until<T>(
   ctx: { signal: AbortSignal },
   fn: () => T | undefined | false | Promise<T | undefined | false>,
   timeoutMs: number,
   what: string,
   intervalMs = 100,
 ): Promise<T> {
-  return waitFor(
-    async () => {
-      if (ctx.signal.aborted) throw new LabAborted('the lab was interrupted');
-      return fn();
-    },
-    { timeoutMs, intervalMs, what },
-  ).catch((err: unknown) => {
-    throw ctx.signal.aborted ? new LabAborted('the lab was interrupted') : err;
-  });
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    if (ctx.signal.aborted) throw new LabAborted('the lab was interrupted');
+    try {
+      const value = await fn();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      if (err instanceof LabFatal) throw err;
+      last = err;
+    }
+    if (Date.now() >= deadline) {
+      const detail = last instanceof Error ? `: ${last.message}` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail}`);
+    }
+    await sleep(Math.min(intervalMs, Math.max(1, deadline - Date.now())));
+  }
 }
 
 /** The LoadBalancer ingress IPs in a Service's status. */

@@ -258,9 +258,13 @@ export class MembershipAgent extends EventEmitter<MembershipAgentEvents> {
     try {
       return decodeMessage(bytes);
     } catch (error) {
-      if (!(error instanceof MembershipWireError)) throw error;
+      // decodeMessage throws only MembershipWireError; anything else is counted the same (never thrown).
       this.counters.malformed += 1;
-      this.log.debug({ field: error.field, code: error.code }, 'membership datagram malformed');
+      const detail =
+        error instanceof MembershipWireError
+          ? { field: error.field, code: error.code }
+          : { err: String(error) };
+      this.log.debug(detail, 'membership datagram malformed');
       return undefined;
     }
   }

@@ -121,8 +121,7 @@ export class SpeakerMetrics {
       registers,
       collect() {
         this.reset();
-        for (const [kind, n] of Object.entries(membership()?.stats() ?? {}))
-          if (n > 0) this.inc({ kind }, n);
+        for (const [kind, n] of Object.entries(membership()?.stats() ?? {})) if (n > 0) this.inc({ kind }, n);
       },
     });
     new Gauge({

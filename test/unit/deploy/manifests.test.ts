@@ -105,3 +105,22 @@ describe('deploy documentation', () => {
     expect(guide).toContain('kubectl apply -k deploy/');
   });
 });
+
+describe('deploy/speaker.yaml command line', () => {
+  it('is accepted by `herald speaker` and selects the DaemonSet’s own Pods as the roster', async () => {
+    const { parseSpeakerArgs } = await import('../../../src/cli/speaker.js');
+    const [ds] = readDocuments(join(DEPLOY_DIR, 'speaker.yaml'));
+    const spec = ds!.doc.spec as {
+      template: { metadata: { labels: Record<string, string> }; spec: { containers: { args: string[] }[] } };
+    };
+    const env: Record<string, string> = { NODE_NAME: 'node-a', POD_IP: '192.0.2.10' };
+    const args = spec.template.spec.containers[0]!.args.map((a) =>
+      a.replace(/\$\(([A-Z_]+)\)/g, (_m, name: string) => env[name] ?? ''),
+    );
+    expect(args[0]).toBe('speaker');
+    const options = parseSpeakerArgs(args.slice(1));
+    expect(options).toMatchObject({ node: 'node-a', namespace: NAMESPACE, memberlistBind: '192.0.2.10' });
+    const selector = Object.fromEntries(options.speakerSelector.split(',').map((kv) => kv.split('=')));
+    expect(spec.template.metadata.labels).toMatchObject(selector);
+  });
+});

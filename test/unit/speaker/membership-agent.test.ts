@@ -321,6 +321,34 @@ describe('MembershipAgent without the network', () => {
     expect(armed.size).toBe(0);
   });
 
+  it('runs the tick after datagrams already pending (setImmediate) without arming a second timer', async () => {
+    let clock = 1_000_000;
+    const armed = new Map<number, () => void>();
+    const immediate: (() => void)[] = [];
+    let handles = 0;
+    const a = agent('node-a', {
+      now: () => clock,
+      timers: {
+        setTimeout: (fn: () => void) => (armed.set(++handles, fn), handles),
+        clearTimeout: (h: unknown) => void armed.delete(h as number),
+        setImmediate: (fn: () => void) => void immediate.push(fn),
+      },
+    });
+    a.setPeers([{ name: 'node-b', address: LOOPBACK, port: 9 }]);
+    await a.start();
+    const [handle, fn] = [...armed][0]!;
+    armed.delete(handle);
+    clock += 1_000;
+    fn();
+    expect(immediate).toHaveLength(1);
+    const ping = encodeMessage({ type: 'ping', from: 'node-b', incarnation: 3, seq: 1, updates: [] });
+    (a as unknown as { receive(b: Uint8Array): void }).receive(new Keyring(KEY, 0).seal(ping));
+    expect(a.stats()).toMatchObject({ received: 1, unknownSender: 0, badMac: 0 });
+    expect(armed.size).toBe(0);
+    immediate.shift()!();
+    expect(armed.size).toBe(1);
+  });
+
   it('defaults the incarnation to the start time in seconds', () => {
     const a = agent('node-a', { now: () => 1_700_000_123_456 });
     expect((a as unknown as { state: { incarnation: number } }).state.incarnation).toBe(1_700_000_123);
