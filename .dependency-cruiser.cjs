@@ -115,9 +115,9 @@ module.exports = {
     },
     {
       name: 'only-bin-imports-apps',
-      comment: 'Apps are composed only by the CLI (src/cli, src/bin) and benches.',
+      comment: 'Apps are composed only by the CLI (src/cli, src/bin), benches and tests.',
       severity: 'error',
-      from: { pathNot: '^(src/(bin|cli|controller|speaker|apiserver|lab)/|bench/)' },
+      from: { pathNot: '^(src/(bin|cli|controller|speaker|apiserver|lab)/|bench/|test/)' },
       to: { path: '^src/(controller|speaker|apiserver|lab)/' },
     },
     {

@@ -30,6 +30,7 @@ import {
   type ResponderStats,
   type RunCommand,
   type RunResult,
+  type Schedstat,
 } from './arp/protocol.js';
 
 const RESPONDER_SCRIPT = fileURLToPath(new URL('./arp/responder.ts', import.meta.url));
@@ -48,9 +49,10 @@ interface Context {
   nextStep: number;
 }
 
+const round2 = (value: number): number => Math.round(value * 100) / 100;
+
 function emit(metric: string, value: number, unit: string, fields: Record<string, unknown> = {}): void {
-  const rounded = Math.round(value * 100) / 100;
-  console.log(JSON.stringify({ bench: 'arp', metric, value: rounded, unit, ...fields }));
+  console.log(JSON.stringify({ bench: 'arp', metric, value: round2(value), unit, ...fields }));
 }
 
 async function responderStats(ctx: Context): Promise<ResponderStats> {
@@ -63,7 +65,7 @@ async function step(
   who: ResponderName | 'none',
   rate: number,
   count: number,
-): Promise<{ result: RunResult; socketDrops: number }> {
+): Promise<{ result: RunResult; socketDrops: number; responderSched: Schedstat }> {
   const before = await responderStats(ctx);
   const id = ctx.nextStep;
   ctx.nextStep = (ctx.nextStep % STEP_IDS) + 1;
@@ -73,7 +75,12 @@ async function step(
   const cmd: RunCommand = { cmd: 'run', step: id, target, rate, count, maxSendMs, drainMs };
   const answer = await ctx.generator.request(cmd, maxSendMs + drainMs + ANSWER_SLACK_MS);
   const after = await responderStats(ctx);
-  return { result: answer as unknown as RunResult, socketDrops: after.socketDrops - before.socketDrops };
+  const responderSched = {
+    cpuMs: after.sched.cpuMs - before.sched.cpuMs,
+    waitMs: after.sched.waitMs - before.sched.waitMs,
+  };
+  const socketDrops = after.socketDrops - before.socketDrops;
+  return { result: answer as unknown as RunResult, socketDrops, responderSched };
 }
 
 /**
@@ -95,8 +102,11 @@ async function latencyPhase(ctx: Context): Promise<void> {
   const { latencyRate: rate, latencyCount: count } = ctx.plan;
   for (const who of RESPONDERS) await step(ctx, who, ctx.plan.warmupRate, ctx.plan.warmupCount);
   for (const who of RESPONDERS) {
-    const { result } = await step(ctx, who, rate, count);
+    const { result, responderSched } = await step(ctx, who, rate, count);
     const fields = { responder: who, rate, requests: result.sent, received: result.received };
+    // The Herald process's CPU per request (it also sees, and drops, the kernel's requests).
+    const cpuUs = result.sent === 0 ? 0 : (responderSched.cpuMs * 1_000) / result.sent;
+    emit('responder_process_cpu_per_request', cpuUs, 'us', { ...fields, responder_process: 'herald' });
     emit('latency_p50', result.latencyUs.p50, 'us', fields);
     emit('latency_p99', result.latencyUs.p99, 'us', fields);
     emit('latency_max', result.latencyUs.max, 'us', fields);
@@ -108,8 +118,7 @@ function emitStep(
   who: ResponderName,
   rate: number,
   attempt: number,
-  r: RunResult,
-  socketDrops: number,
+  { result: r, socketDrops, responderSched }: Awaited<ReturnType<typeof step>>,
 ): void {
   emit('step_lost', r.lost, 'requests', {
     responder: who,
@@ -126,6 +135,11 @@ function emitStep(
     duplicates: r.duplicates,
     send_again: r.sendAgain,
     truncated: r.truncated,
+    generator_cpu_ms: Math.round(r.generatorSched.cpuMs),
+    generator_runqueue_wait_ms: Math.round(r.generatorSched.waitMs),
+    responder_process_cpu_ms: Math.round(responderSched.cpuMs),
+    responder_process_runqueue_wait_ms: Math.round(responderSched.waitMs),
+    responder_process_cpu_us_per_request: r.sent === 0 ? 0 : round2((responderSched.cpuMs * 1_000) / r.sent),
   });
 }
 
@@ -135,9 +149,9 @@ async function rateSearch(ctx: Context): Promise<void> {
     for (const [who, search] of searches) {
       const count = Math.round((rate * ctx.plan.stepMs) / 1_000);
       for (let attempt = 1; !search.done && attempt <= 2; attempt++) {
-        const { result, socketDrops } = await step(ctx, who, rate, count);
-        emitStep(who, rate, attempt, result, socketDrops);
-        if (search.record(rate, result) !== 'retry') break;
+        const outcome = await step(ctx, who, rate, count);
+        emitStep(who, rate, attempt, outcome);
+        if (search.record(rate, outcome.result) !== 'retry') break;
       }
     }
     if ([...searches.values()].every((s) => s.done)) break;

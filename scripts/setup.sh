@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   iproute2 iputils-ping iputils-arping ndisc6 tcpdump tshark nftables curl procps psmisc
-  bird2 frr gobgpd exabgp strace kubectl python3 make g++
+  bird2 frr gobgpd exabgp keepalived strace kubectl python3 make g++
 )
 
 missing=()

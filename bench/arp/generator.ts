@@ -15,6 +15,8 @@ import {
   answer,
   GENERATOR_IP,
   readLines,
+  readSchedstat,
+  schedstatSince,
   type ChildCommand,
   type RunCommand,
   type RunResult,
@@ -139,6 +141,7 @@ async function runStep(socket: PacketSocket, cmd: RunCommand): Promise<RunResult
   };
   const lateBefore = late;
   const dropsBefore = socket.stats().drops;
+  const schedBefore = readSchedstat();
   current = state;
   const start = nowNs();
   const sent = await sendPaced(socket, cmd, state);
@@ -159,6 +162,7 @@ async function runStep(socket: PacketSocket, cmd: RunCommand): Promise<RunResult
     truncated: sent.truncated,
     latencyUs: { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: percentile(sorted, 1) },
     generatorDrops: socket.stats().drops - dropsBefore,
+    generatorSched: schedstatSince(schedBefore),
   };
 }
 

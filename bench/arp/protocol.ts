@@ -4,7 +4,10 @@
  * own network namespace: one JSON object per line on the child's stdin (commands) and stdout (answers).
  * Also the lab's addresses and the line reader both sides use.
  */
+import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
+
+const NS_PER_MS = 1e6;
 
 /** The responder namespace's own address: the kernel answers ARP for it. */
 export const KERNEL_IP = '192.0.2.1';
@@ -53,6 +56,29 @@ export interface RunResult {
   readonly latencyUs: { readonly p50: number; readonly p99: number; readonly max: number };
   /** Replies the generator's own socket dropped (receive buffer full) during the step. */
   readonly generatorDrops: number;
+  /** The generator's main thread during the step: time on a CPU and time runnable but waiting for one. */
+  readonly generatorSched: Schedstat;
+}
+
+/** /proc/self/schedstat of the main thread, in milliseconds. */
+export interface Schedstat {
+  readonly cpuMs: number;
+  readonly waitMs: number;
+}
+
+/** Reads /proc/self/schedstat ("cpu-ns wait-ns timeslices"); zeros where it is missing. */
+export function readSchedstat(): Schedstat {
+  try {
+    const [cpu, wait] = readFileSync('/proc/self/schedstat', 'utf8').trim().split(/\s+/u).map(Number);
+    return { cpuMs: (cpu ?? 0) / NS_PER_MS, waitMs: (wait ?? 0) / NS_PER_MS };
+  } catch {
+    return { cpuMs: 0, waitMs: 0 };
+  }
+}
+
+export function schedstatSince(before: Schedstat): Schedstat {
+  const now = readSchedstat();
+  return { cpuMs: now.cpuMs - before.cpuMs, waitMs: now.waitMs - before.waitMs };
 }
 
 export interface ResponderStats {
@@ -62,6 +88,7 @@ export interface ResponderStats {
   readonly socketPackets: number;
   readonly socketDrops: number;
   readonly receiveBufferBytes: number;
+  readonly sched: Schedstat;
 }
 
 export type ChildCommand = RunCommand | { readonly cmd: 'stats' } | { readonly cmd: 'quit' };

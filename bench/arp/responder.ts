@@ -11,7 +11,7 @@ import { Announcer, type LinkOpenOptions } from '../../src/l2/announcer.js';
 import { ARP_FILTER, ICMPV6_ND_FILTER } from '../../src/platform/bpf.js';
 import { readInterface } from '../../src/platform/interfaces.js';
 import { openPacketSocket, type PacketSocket } from '../../src/platform/packet-socket.js';
-import { answer, readLines, type ChildCommand, type ResponderStats } from './protocol.js';
+import { answer, readLines, readSchedstat, type ChildCommand, type ResponderStats } from './protocol.js';
 
 const { values } = parseArgs({
   options: {
@@ -61,6 +61,7 @@ function stats(): ResponderStats {
     socketPackets: socket?.packets ?? 0,
     socketDrops: socket?.drops ?? 0,
     receiveBufferBytes: arpSocket?.receiveBufferBytes() ?? 0,
+    sched: readSchedstat(),
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * bench:failover trial loop, shared by every target: wait until the client is served steadily by one
- * owner and no other node has sent a gratuitous ARP for QUIET_MS, then SIGKILL the owner's daemon and
+ * owner and no other node has sent a gratuitous ARP for quietMs, wait a random fraction of a second
+ * (phaseJitterMs), then SIGKILL the owner's daemon and
  * set its bridge port down at once (t0 = just before the SIGKILL, CLOCK_MONOTONIC), wait (bounded) for
  * the client to see a gratuitous ARP from and a successful request to another node, evaluate, then
  * restore the node (link up, daemon restarted) and wait until it serves again. Every wait is bounded.
@@ -30,6 +31,14 @@ export interface TrialOptions {
   /** No gratuitous ARP from a non-owner for this long before a kill. */
   readonly quietMs: number;
   readonly steadyTimeoutMs: number;
+  /**
+   * A uniform random delay in [0, phaseJitterMs) before each kill, so kills fall at random phases of the
+   * daemons' periodic timers (VRRP adverts, membership probes) instead of at a fixed offset from the
+   * restore: without it every keepalived-1s trial hit the same point of the advert period.
+   */
+  readonly phaseJitterMs: number;
+  /** Random source in [0, 1) (injectable for reproducible runs). */
+  readonly random: () => number;
   readonly onTrial: (record: TrialRecord) => void;
 }
 
@@ -37,6 +46,8 @@ export const DEFAULT_TRIAL_OPTIONS: Omit<TrialOptions, 'trials' | 'onTrial'> = {
   steadyRequests: 10,
   quietMs: 1_500,
   steadyTimeoutMs: 60_000,
+  phaseJitterMs: 1_000,
+  random: Math.random,
 };
 
 const NS_PER_MS = 1_000_000n;
@@ -110,7 +121,10 @@ export async function runTrials(
   const macs = Object.fromEntries(topo.nodes.map((n) => [n.name, n.mac]));
   let expected: string | undefined;
   for (let trial = 1; trial <= options.trials; trial++) {
-    const owner = await waitSteadyPreferring(topo, agent, options, expected);
+    const steady = await waitSteadyPreferring(topo, agent, options, expected);
+    await sleep(options.random() * options.phaseJitterMs);
+    // Still the same steady owner after the jitter (bounded: waitSteady fails after its timeout).
+    const owner = await waitSteady(topo, agent, options, steady.name);
     agent.prune(process.hrtime.bigint() - 10_000n * NS_PER_MS);
     const { killNs, linkDownNs } = await killTogether(topo, target, owner);
     const boundNs = killNs + BigInt(target.trialBoundMs) * NS_PER_MS;

@@ -101,20 +101,34 @@ export class LabCluster implements LabContext {
     return serviceIps(this.api, namespace, name);
   }
 
-  /** The node a speaker reports as announcing ip (ServiceL2Status), or undefined. */
-  async ownerOf(ip: string): Promise<string | undefined> {
+  /**
+   * The nodes whose ServiceL2Status says they announce ip's Service, newest first (a speaker killed with
+   * SIGKILL cannot delete its own, so a dead owner's status may linger after a takeover).
+   */
+  async ownersOf(ip: string): Promise<string[]> {
     const services = await this.api.list('/api/v1/services');
     const svc = services.find((s) =>
       JSON.stringify((s.status as Json | undefined) ?? {}).includes(`"${ip}"`),
     );
-    if (svc === undefined) return undefined;
+    if (svc === undefined) return [];
     const meta = svc.metadata as { name: string; namespace: string };
     const statuses = await this.api.list(paths.metallb('servicel2statuses'));
-    const mine = statuses.find((st) => {
-      const s = st.status as { serviceName?: string; serviceNamespace?: string } | undefined;
-      return s?.serviceName === meta.name && s.serviceNamespace === meta.namespace;
-    });
-    return (mine?.status as { node?: string } | undefined)?.node;
+    return statuses
+      .filter((st) => {
+        const s = st.status as { serviceName?: string; serviceNamespace?: string } | undefined;
+        return s?.serviceName === meta.name && s.serviceNamespace === meta.namespace;
+      })
+      .map((st) => ({
+        node: (st.status as { node?: string }).node ?? '',
+        created: String((st.metadata as { creationTimestamp?: string }).creationTimestamp ?? ''),
+      }))
+      .sort((a, b) => b.created.localeCompare(a.created))
+      .map((o) => o.node);
+  }
+
+  /** The newest ServiceL2Status owner of ip, or undefined. */
+  async ownerOf(ip: string): Promise<string | undefined> {
+    return (await this.ownersOf(ip))[0];
   }
 
   /** The client's neighbour entry for ip: its MAC and the node owning that MAC. */

@@ -2,13 +2,16 @@
  * Failover measurement from the client's point of view: a prober (probe.ts) in the client namespace
  * starts a GET to every VIP every 20 ms; once each VIP answers, the lab injects the failure; the failover
  * time of a VIP is from the end of the injection to the end of the first successful request started
- * after it. Returns, per VIP, that time and the backend that answered.
+ * after it. `afterInject` runs after that moment, concurrently with the probing (e.g. the lab's own
+ * reaction, such as marking endpoints not ready). Returns, per VIP, that time, the backend that answered
+ * and how many requests started after the failure failed before it.
  */
 import { join } from 'node:path';
 import { until, type LabContext } from './context.js';
 import type { ProbeResult } from './probe.js';
 import { BACKEND_PORT } from './pods.js';
 import { programArgv, REPO_ROOT } from './programs.js';
+import { sleep } from './netns.js';
 
 export interface FailoverOptions {
   /** How often a new request starts, per VIP (default 20 ms). */
@@ -28,6 +31,7 @@ export interface FailoverResult {
 }
 
 const STEADY_WAIT_MS = 20_000;
+const SETTLE_MS = 100;
 
 function urlOf(ip: string): string {
   return `http://${ip.includes(':') ? `[${ip}]` : ip}:${BACKEND_PORT}/`;
@@ -40,6 +44,7 @@ export async function measureFailover(
   ips: readonly string[],
   inject: () => Promise<void>,
   options: FailoverOptions = {},
+  afterInject?: () => Promise<void>,
 ): Promise<FailoverResult[]> {
   const maxMs = options.maxMs ?? 20_000;
   const urls = ips.map(urlOf);
@@ -71,6 +76,7 @@ export async function measureFailover(
     );
     await inject();
     const t0 = Date.now();
+    const repair = afterInject?.();
     const firstAfter = (u: string): ProbeResult | undefined =>
       results().find((r) => r.url === u && r.ok && r.start >= t0);
     await until(
@@ -80,6 +86,8 @@ export async function measureFailover(
       'the VIPs to answer after the failure',
       20,
     ).catch(() => undefined);
+    await repair;
+    await sleep(probe.timeoutMs + SETTLE_MS); // requests still in flight finish (or time out) and are logged
     const all = results();
     return ips.map((ip, i) => {
       const first = firstAfter(urls[i]!);

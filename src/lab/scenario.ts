@@ -2,11 +2,16 @@
  * The two demonstrations `npm run lab` walks through on a running LabCluster: the client reaches each
  * VIP over IPv4 and IPv6 (printing which backend answered and which node's MAC the client's neighbour
  * table holds), then the owner node fails (speaker killed with SIGKILL and its link down) and the
- * measured failover is printed; finally the node is brought back. Pods first, then VMs.
+ * measured failover is printed; finally the node is brought back. Pods first, then VMs. In the VM
+ * scenario the lab also marks the failed node's VMs not ready (as the node lifecycle controller would,
+ * later) right after the failure, concurrently with the measurement.
  */
 import type { LabCluster } from './cluster.js';
 import { measureFailover, type FailoverResult } from './failover.js';
 import type { ServiceRef } from './pods.js';
+import { until } from './context.js';
+
+const STATUS_WAIT_MS = 5_000;
 
 export interface ScenarioReport {
   scenario: 'pods' | 'vms';
@@ -54,16 +59,32 @@ export async function demonstrate(
   cluster.log(
     `failing ${owner}: kill -9 of its speaker and its eth0 down; probing every 20 ms from the client`,
   );
-  const failover = await measureFailover(cluster, service.ips, async () => {
-    await cluster.killSpeaker(owner, 'SIGKILL');
-    await cluster.linkDown(owner);
-    if (onFail) await onFail(owner);
-  });
+  const failover = await measureFailover(
+    cluster,
+    service.ips,
+    async () => {
+      await cluster.killSpeaker(owner, 'SIGKILL');
+      await cluster.linkDown(owner);
+    },
+    {},
+    onFail && (() => onFail(owner)),
+  );
   for (const r of failover) cluster.log(`failover ${describe(r)}`);
   for (const ip of service.ips) {
     const n = await cluster.neighbourOf(ip);
+    const statuses = await until(
+      cluster,
+      async () => {
+        const owners = await cluster.ownersOf(ip);
+        return owners[0] !== undefined && owners[0] !== owner ? owners : undefined;
+      },
+      STATUS_WAIT_MS,
+      `a ServiceL2Status for ${ip} from a node other than ${owner}`,
+    ).catch(() => cluster.ownersOf(ip));
+    const older = statuses.length > 1 ? ` (older: ${statuses.slice(1).join(', ')})` : '';
     cluster.log(
-      `client neighbour ${ip} now lladdr ${n?.mac ?? '?'} (${n?.node ?? 'unknown'}); ServiceL2Status: ${(await cluster.ownerOf(ip)) ?? 'none'}`,
+      `client neighbour ${ip} now lladdr ${n?.mac ?? '?'} (${n?.node ?? 'unknown'}); ` +
+        `ServiceL2Status: ${statuses[0] ?? 'none'}${older}`,
     );
   }
   return { scenario, before, failedNode: owner, failover };

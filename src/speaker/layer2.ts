@@ -251,6 +251,9 @@ export class Layer2Controller {
   }
 
   #onConflict(conflict: AnnouncerConflict): void {
+    // Our own frames heard on another of our interfaces on the same segment are not a conflict.
+    const mac = conflict.mac.toLowerCase();
+    if (this.#snapshot?.interfaces.some((i) => i.mac.toLowerCase() === mac)) return;
     const now = this.#o.clock.now();
     const id = `${conflict.ip}|${conflict.mac}`;
     const last = this.#lastConflict.get(id);

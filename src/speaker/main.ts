@@ -176,8 +176,14 @@ class Speaker {
   }
 
   readyz(): { ok: boolean; detail: Record<string, unknown> } {
-    const ok = this.#started && this.caches.synced && this.#config !== undefined;
-    return { ok, detail: { synced: this.caches.synced, configLoaded: this.#config !== undefined } };
+    // Ready only once the membership socket listens (when a key exists): peers admit Ready speaker Pods
+    // only, so a starting speaker is never probed before it can answer.
+    const membership = this.agent === undefined || this.#agentStarted;
+    const ok = this.#started && this.caches.synced && this.#config !== undefined && membership;
+    return {
+      ok,
+      detail: { synced: this.caches.synced, configLoaded: this.#config !== undefined, membership },
+    };
   }
 
   async start(signal: AbortSignal): Promise<boolean> {
@@ -255,7 +261,9 @@ class Speaker {
   #refreshMembership(): void {
     const secret = this.caches.config.secrets.get(this.options.memberlistSecret, this.options.namespace);
     const key = secretBytes(secret);
-    const { peers, problems } = peersFromPods(this.caches.pods.list(this.options.namespace));
+    const { peers, problems } = peersFromPods(this.caches.pods.list(this.options.namespace), {
+      requireReady: true,
+    });
     for (const p of problems) this.log.debug({ ...p }, 'speaker pod ignored');
     if (key === undefined) return;
     if (this.agent === undefined) {
@@ -275,7 +283,10 @@ class Speaker {
   }
 
   #startAgent(key: Uint8Array, peers: readonly { name: string; address: string }[]): void {
-    const self = peers.find((p) => p.name === this.options.node);
+    // Our own Pod is not Ready before the socket listens, so look it up without the readiness filter.
+    const self = peersFromPods(this.caches.pods.list(this.options.namespace)).peers.find(
+      (p) => p.name === this.options.node,
+    );
     const address = this.options.memberlistBind ?? self?.address ?? '0.0.0.0';
     this.#keyText = Buffer.from(key).toString('base64');
     const agent = new MembershipAgent({
@@ -286,7 +297,7 @@ class Speaker {
       log: this.log,
     });
     this.agent = agent;
-    this.metrics.attach({ membership: agent as never });
+    this.metrics.attach({ membership: agent });
     agent.on('change', (live) => {
       this.log.info({ live: [...live].sort() }, 'live speakers changed');
       this.recompute();

@@ -52,15 +52,18 @@ export interface MembershipAgentEvents {
   error: [Error];
 }
 
-/** Counters for metrics. `received` counts every datagram read; the others say why one was dropped. */
-export interface MembershipStats {
+/**
+ * Counters for metrics. `received` counts every datagram read; the others say why one was dropped. A type
+ * alias (not an interface) so that it is assignable to `Record<string, number>`.
+ */
+export type MembershipStats = {
   sent: number;
   received: number;
   badMac: number;
   malformed: number;
   unknownSender: number;
   sendErrors: number;
-}
+};
 
 /** How long `leave()` waits for its datagrams to be written before it gives up. */
 const LEAVE_FLUSH_TIMEOUT_MS = 1_000;

@@ -17,9 +17,11 @@ const POD_CONDITION_READY = 'Ready';
 
 export interface SpeakerPodOptions {
   /**
-   * Also require the Pod condition Ready=True. A Running speaker may not have bound its membership socket
-   * yet; with optimistic admission the others would declare it down, then up again, while it starts.
-   * Needs a readiness probe that passes only once the membership agent runs. Default false.
+   * Leave out Pods whose Ready condition is present and not True. A Running speaker may not have bound
+   * its membership socket yet; with optimistic admission the others would declare it down, then up again,
+   * while it starts. The speaker's /readyz passes only once its membership socket listens. A Pod with no
+   * Ready condition at all (nobody reports readiness, as in a lab without kubelets) is admitted.
+   * Default false.
    */
   readonly requireReady?: boolean;
 }
@@ -70,10 +72,8 @@ function readPodIp(status: Readonly<Record<string, unknown>> | undefined): unkno
 
 function isReady(status: Readonly<Record<string, unknown>> | undefined): boolean {
   const conditions = Array.isArray(status?.conditions) ? status.conditions : [];
-  return conditions.some((c) => {
-    const r = asRecord(c);
-    return r?.type === POD_CONDITION_READY && r.status === 'True';
-  });
+  const ready = conditions.map(asRecord).find((r) => r?.type === POD_CONDITION_READY);
+  return ready === undefined || ready.status === 'True';
 }
 
 /** Reads one Pod: a peer candidate, a problem, or a normal reason to skip it. */

@@ -16,6 +16,8 @@ export const L2_STATUS_SERVICE_NAME_LABEL = 'metallb.io/service-name';
 export const L2_STATUS_SERVICE_NAMESPACE_LABEL = 'metallb.io/service-namespace';
 export const ANNOUNCING_MACS_ANNOTATION = 'herald.io/announcing-macs';
 export const L2_STATUS_GENERATE_NAME = 'l2-';
+/** How many syncs an object created here may stay missing from the cache before it is forgotten. */
+const CREATED_MAX_SYNCS = 50;
 
 export interface L2StatusDesired {
   readonly serviceNamespace: string;
@@ -46,17 +48,29 @@ function statusBody(node: string, d: L2StatusDesired): Record<string, unknown> {
   };
 }
 
+/** Field by field: a real API server returns CRD objects with their keys sorted, not in our order. */
 function sameStatus(o: KubeObject, node: string, d: L2StatusDesired): boolean {
   const status = asRecord((o as Record<string, unknown>).status);
-  const want = statusBody(node, d);
-  const macs = o.metadata?.annotations?.[ANNOUNCING_MACS_ANNOTATION];
-  return macs === d.macs && JSON.stringify(status ?? {}) === JSON.stringify(want);
+  const interfaces = Array.isArray(status?.interfaces) ? status.interfaces : [];
+  return (
+    o.metadata?.annotations?.[ANNOUNCING_MACS_ANNOTATION] === d.macs &&
+    status?.node === node &&
+    status.serviceName === d.serviceName &&
+    status.serviceNamespace === d.serviceNamespace &&
+    interfaces.length === d.interfaces.length &&
+    interfaces.every((entry, i) => asRecord(entry)?.name === d.interfaces[i])
+  );
 }
 
 export class L2StatusWriter {
   readonly #rest: RestClient;
   readonly #namespace: string;
   readonly #node: string;
+  /**
+   * Objects created here that the cache passed to sync() may not show yet (name → object as written):
+   * without them a sync that runs before the watch delivers the creation would create a duplicate.
+   */
+  readonly #created = new Map<string, { object: KubeObject; syncs: number }>();
 
   constructor(options: { readonly rest: RestClient; readonly namespace: string; readonly node: string }) {
     this.#rest = options.rest;
@@ -74,7 +88,7 @@ export class L2StatusWriter {
     signal?: AbortSignal,
   ): Promise<L2StatusSyncResult> {
     const result = { created: 0, updated: 0, deleted: 0 };
-    const mine = existing.filter((o) => labelsOf(o)[L2_STATUS_NODE_LABEL] === this.#node);
+    const mine = this.#mine(existing);
     const seen = new Set<string>();
     for (const object of mine) {
       const labels = labelsOf(object);
@@ -85,9 +99,15 @@ export class L2StatusWriter {
         continue;
       }
       seen.add(key);
-      if (!sameStatus(object, this.#node, want)) {
-        await this.#write(object.metadata?.name ?? '', want, signal);
+      if (sameStatus(object, this.#node, want)) continue;
+      const name = object.metadata?.name ?? '';
+      try {
+        await this.#write(name, want, signal);
         result.updated++;
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        this.#created.delete(name);
+        seen.delete(key);
       }
     }
     for (const [key, want] of desired) {
@@ -101,11 +121,22 @@ export class L2StatusWriter {
   /** Deletes every object of this node (graceful shutdown). */
   async deleteAll(existing: readonly KubeObject[], signal?: AbortSignal): Promise<number> {
     let deleted = 0;
-    for (const object of existing) {
-      if (labelsOf(object)[L2_STATUS_NODE_LABEL] !== this.#node) continue;
+    for (const object of this.#mine(existing)) {
       if (await this.#delete(object, signal)) deleted++;
     }
     return deleted;
+  }
+
+  /** This node's objects in the cache, plus those created here that the cache does not show yet. */
+  #mine(existing: readonly KubeObject[]): KubeObject[] {
+    const mine = existing.filter((o) => labelsOf(o)[L2_STATUS_NODE_LABEL] === this.#node);
+    const cached = new Set(mine.map((o) => o.metadata?.name));
+    for (const [name, entry] of this.#created) {
+      // Seen by the cache, or never seen after many syncs (deleted by someone before the watch showed it).
+      if (cached.has(name) || ++entry.syncs > CREATED_MAX_SYNCS) this.#created.delete(name);
+      else mine.push(entry.object);
+    }
+    return mine;
   }
 
   async #create(want: L2StatusDesired, signal?: AbortSignal): Promise<void> {
@@ -132,7 +163,14 @@ export class L2StatusWriter {
       }),
     );
     const name = asRecord(created?.metadata)?.name;
-    if (typeof name === 'string') await this.#write(name, want, signal, false);
+    if (typeof name !== 'string') return;
+    const object = created as KubeObject;
+    this.#created.set(name, { object, syncs: 0 });
+    await this.#write(name, want, signal, false);
+    this.#created.set(name, {
+      object: { ...object, status: statusBody(this.#node, want) } as KubeObject,
+      syncs: 0,
+    });
   }
 
   async #write(name: string, want: L2StatusDesired, signal?: AbortSignal, annotate = true): Promise<void> {
@@ -157,6 +195,7 @@ export class L2StatusWriter {
   async #delete(object: KubeObject, signal?: AbortSignal): Promise<boolean> {
     const name = object.metadata?.name;
     if (name === undefined) return false;
+    this.#created.delete(name);
     try {
       await this.#rest.request({
         method: 'DELETE',

@@ -76,7 +76,7 @@ describe('peersFromPods', () => {
     ]);
   });
 
-  it('with requireReady, keeps only Pods whose Ready condition is True', () => {
+  it('with requireReady, leaves out Pods whose Ready condition is not True (no condition: admitted)', () => {
     const ready = pod({ name: 'speaker-a', node: 'node-1' });
     (ready.status as Record<string, unknown>).conditions = [
       { type: 'PodScheduled', status: 'True' },
@@ -86,10 +86,12 @@ describe('peersFromPods', () => {
     (unready.status as Record<string, unknown>).conditions = [{ type: 'Ready', status: 'False' }];
     const silent = pod({ name: 'speaker-c', node: 'node-3', ip: '192.0.2.13' });
     const r = peersFromPods([ready, unready, silent], { requireReady: true });
-    expect(r.peers).toEqual([{ name: 'node-1', address: '192.0.2.11' }]);
+    expect(r.peers).toEqual([
+      { name: 'node-1', address: '192.0.2.11' },
+      { name: 'node-3', address: '192.0.2.13' },
+    ]);
     expect(r.skipped.map((s) => [s.pod, s.reason])).toEqual([
       ['metallb-system/speaker-b', 'condition Ready is not True'],
-      ['metallb-system/speaker-c', 'condition Ready is not True'],
     ]);
     expect(peersFromPods([ready, unready, silent]).peers).toHaveLength(3);
   });

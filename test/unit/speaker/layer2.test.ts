@@ -418,6 +418,18 @@ describe('Layer2Controller: split brain', () => {
     expect(announcer.take()).toEqual([`announce ${A} *`]);
   });
 
+  it('ignores its own frames heard on another of its interfaces', async () => {
+    const { announcer, status, controller } = setup('node-1');
+    const web = service('web', [A]);
+    const interfaces = [eth('eth0', 1), eth('eth1', 2)];
+    controller.update(snapshot({ services: [web], interfaces }));
+    announcer.take();
+    announcer.conflict({ ip: A, mac: eth('eth1', 2).mac.toUpperCase(), interface: 'eth0' });
+    await settle();
+    expect(announcer.take()).toEqual([]);
+    expect(status.reasons()).toEqual(['nodeAssigned']);
+  });
+
   it('ignores conflicts for addresses it does not announce', () => {
     const { announcer, status, controller } = setup('node-1');
     controller.update(snapshot({ services: [service('web', [B])] }));
@@ -470,6 +482,33 @@ describe('Layer2Controller: split brain', () => {
     expect(status.last()?.size).toBe(0);
     expect(await counter(metrics, 'metallb_speaker_announced')).toEqual({});
     expect(status.reasons().filter((r) => r === 'nodeAssigned')).toHaveLength(1);
+  });
+
+  it('a yield sticks even when the winner has not yet published a status for this address', async () => {
+    // node-1 just took A over (its membership view differs); its MAC is known from another Service's
+    // status, but its ServiceL2Status for web is not written yet.
+    const { announcer, status, controller, metrics } = setup('node-2');
+    const web = service('web', [A]);
+    const other = service('other', [ipRankedFor('node-1', 'node-3')]);
+    const base = snapshot({
+      services: [web, other],
+      live: new Set(['node-2', 'node-3']),
+      interfaces: [eth('eth0', 1, 'node-2')],
+      l2Statuses: [statusOf('node-1', other.key)],
+    });
+    controller.update(base);
+    announcer.take();
+    announcer.conflict({ ip: A, mac: MAC['node-1'], interface: 'eth0' });
+    await settle();
+    // Whatever it decides now, it must not claim to have stopped while still announcing.
+    const claimedStop = status.events.some((e) => e.event.message.includes('stopped announcing'));
+    expect(claimedStop).toBe(!controller.announced().includes(A));
+    // Once node-1's status for web appears, node-2 yields and stays yielded.
+    controller.update({ ...base, l2Statuses: [statusOf('node-1', other.key), statusOf('node-1', web.key)] });
+    controller.update({ ...base, l2Statuses: [statusOf('node-1', other.key), statusOf('node-1', web.key)] });
+    expect(controller.announced()).toEqual([]);
+    const conflicts = await counter(metrics, 'herald_speaker_l2_conflicts_total');
+    expect(conflicts[JSON.stringify({ ip: A, resolution: 'yielded' })]).toBe(1);
   });
 
   it('forgets an unknown MAC after the pending window', () => {

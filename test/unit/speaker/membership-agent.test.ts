@@ -246,6 +246,16 @@ describe('MembershipAgent over UDP on loopback', () => {
     expect(liveOf(a)).toEqual(['node-a', 'node-b']);
   });
 
+  it('binds udp6 for an IPv6 address and works over ::1', async () => {
+    const group = ['node-a', 'node-b'].map((n) => agent(n, { bind: { address: '::1', port: 0 } }));
+    await Promise.all(group.map((a) => a.start()));
+    const peers = group.map((a, i) => ({ name: `node-${'ab'[i]}`, address: '::1', port: a.address().port }));
+    for (const a of group) a.setPeers(peers);
+    await waitFor('traffic over IPv6', () => group.every((a) => a.stats().received > 2));
+    expect(group.map((a) => a.stats().sendErrors)).toEqual([0, 0]);
+    expect(liveOf(group[0]!)).toEqual(['node-a', 'node-b']);
+  });
+
   it('start rejects with a typed error when the port is taken', async () => {
     const a = agent('node-a');
     await a.start();
