@@ -83,7 +83,7 @@ export function preflight(
   if (missing.length > 0) {
     return (
       `missing tool(s): ${missing.join(', ')} ` +
-      '(Debian: apt-get install iproute2 nftables curl iputils-arping ndisc6 kubectl)'
+      '(Debian: apt-get install iproute2 nftables curl iputils-arping ndisc6; kubectl from the Kubernetes packages)'
     );
   }
   if (!hasSpeakerCommand()) return 'this build has no `herald speaker` (src/cli/speaker.ts)';

@@ -105,6 +105,8 @@ export class Layer2Controller {
     this.#plan = plan;
     this.#applyAnnouncements(plan);
     this.#recheckPending();
+    // A pending conflict may have resolved into a yield, whose nested update() applied a newer plan.
+    if (this.#plan !== plan) return;
     this.#afterPlan(plan, snapshot);
   }
 
@@ -257,7 +259,9 @@ export class Layer2Controller {
     const now = this.#o.clock.now();
     const id = `${conflict.ip}|${conflict.mac}`;
     const last = this.#lastConflict.get(id);
-    if (last !== undefined && now - last < (this.#o.conflictHoldoffMs ?? 2000)) return;
+    const holdoff = this.#o.conflictHoldoffMs ?? 2000;
+    if (last !== undefined && now - last < holdoff) return;
+    for (const [key, at] of this.#lastConflict) if (now - at >= holdoff) this.#lastConflict.delete(key);
     this.#lastConflict.set(id, now);
     this.#resolve(conflict.ip, conflict.mac, conflict.interface);
   }
@@ -267,7 +271,12 @@ export class Layer2Controller {
     const service = this.#plan?.announce.get(ip)?.services[0];
     const sp = service === undefined ? undefined : this.#plan?.services.get(service);
     if (snapshot?.config === undefined || sp === undefined) return;
-    const claimant = macOwner(snapshot.l2Statuses, mac, this.#o.node);
+    const claimant = macOwner(
+      snapshot.l2Statuses,
+      mac,
+      this.#o.node,
+      this.#plan?.announce.get(ip)?.services ?? [],
+    );
     const input = this.#planInput(snapshot, snapshot.config);
     const elected = serviceElection(input, electionNodes(input, true), sp.service);
     if (elected === undefined) return;
@@ -320,15 +329,28 @@ export class Layer2Controller {
       this.#pending.delete(ip);
       const expired = now - p.at > (this.#o.pendingConflictMs ?? 60_000);
       if (expired || !this.#announced.has(ip) || this.#snapshot === undefined) continue;
-      if (macOwner(this.#snapshot.l2Statuses, p.mac, this.#o.node) === undefined) this.#pending.set(ip, p);
+      const services = this.#plan?.announce.get(ip)?.services ?? [];
+      if (macOwner(this.#snapshot.l2Statuses, p.mac, this.#o.node, services) === undefined)
+        this.#pending.set(ip, p);
       else this.#resolve(ip, p.mac, p.iface);
     }
   }
 }
 
-function macOwner(statuses: readonly L2StatusView[], mac: string, self: string): string | undefined {
+/**
+ * The node whose ServiceL2Status for one of `services` lists `mac`. Only statuses of the Services behind
+ * the address count: a node known from another Service may not yet have written this one, and a yield
+ * to it would be dropped at once (activeYields needs its status for this address).
+ */
+function macOwner(
+  statuses: readonly L2StatusView[],
+  mac: string,
+  self: string,
+  services: readonly string[],
+): string | undefined {
   const wanted = mac.toLowerCase();
-  return statuses.find((s) => s.node !== self && s.macs.includes(wanted))?.node;
+  return statuses.find((s) => s.node !== self && services.includes(s.serviceKey) && s.macs.includes(wanted))
+    ?.node;
 }
 
 function yieldContext(snapshot: SpeakerSnapshot): Parameters<typeof activeYields>[1] {

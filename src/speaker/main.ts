@@ -19,7 +19,6 @@ import {
   L2StatusWriter,
   loadKubeConfig,
   MEMBERLIST_SECRET_KEY,
-  peersFromPods,
   speakerNodeFrom,
   speakerServiceFrom,
   type KubeClient,
@@ -35,7 +34,7 @@ import { EXCLUDE_L2_CONFIGMAP, excludeL2FromConfigMap } from './exclude-l2.js';
 import { InterfaceWatcher } from './interface-watcher.js';
 import { selectInterfaces } from './interfaces.js';
 import { Layer2Controller, type L2StatusView, type SpeakerSnapshot } from './layer2.js';
-import { MembershipAgent } from './membership-agent.js';
+import { MembershipDriver } from './membership-driver.js';
 import { SpeakerMetrics } from './metrics.js';
 import type { SpeakerOptions } from './options.js';
 import type { Log } from './ports.js';
@@ -99,10 +98,7 @@ class Speaker {
   readonly layer2: Layer2Controller;
   readonly statusWriter: L2StatusWriter;
   readonly events: EventRecorder;
-  agent: MembershipAgent | undefined;
-  #agentStarted = false;
-  #keyText = '';
-  #peersKey = '';
+  readonly membership: MembershipDriver;
   #config: Config | undefined;
   #configKey = '';
   #excludeKey = '';
@@ -142,6 +138,16 @@ class Speaker {
       instance: options.node,
       onError: (err) => log.warn({ err }, 'writing an event failed'),
     });
+    this.membership = new MembershipDriver({
+      node: options.node,
+      bind: options.memberlistBind,
+      port: options.memberlistPort,
+      config: options.membership,
+      log,
+      metrics: this.metrics,
+      onChange: () => this.recompute(),
+      reschedule: (ms) => setTimeout(() => this.schedule(), ms),
+    });
     this.layer2 = new Layer2Controller({
       node: options.node,
       announcer: this.announcer,
@@ -178,7 +184,7 @@ class Speaker {
   readyz(): { ok: boolean; detail: Record<string, unknown> } {
     // Ready only once the membership socket listens (when a key exists): peers admit Ready speaker Pods
     // only, so a starting speaker is never probed before it can answer.
-    const membership = this.agent === undefined || this.#agentStarted;
+    const membership = this.membership.ready();
     const ok = this.#started && this.caches.synced && this.#config !== undefined && membership;
     return {
       ok,
@@ -210,8 +216,15 @@ class Speaker {
     if (!this.#started) return;
     this.#refreshConfig();
     this.#refreshExclude();
-    this.#refreshMembership();
-    this.layer2.update(this.#snapshot());
+    const current = this.watcher.current();
+    const { selected } = selectInterfaces(current ?? [], { names: undefined, exclude: this.#exclude });
+    const secret = this.caches.config.secrets.get(this.options.memberlistSecret, this.options.namespace);
+    this.membership.refresh(
+      secretBytes(secret),
+      this.caches.pods.list(this.options.namespace),
+      current === undefined ? undefined : selected.length > 0,
+    );
+    this.layer2.update(this.#snapshot(selected));
   }
 
   #refreshConfig(): void {
@@ -258,74 +271,7 @@ class Speaker {
     }
   }
 
-  #refreshMembership(): void {
-    const secret = this.caches.config.secrets.get(this.options.memberlistSecret, this.options.namespace);
-    const key = secretBytes(secret);
-    const { peers, problems } = peersFromPods(this.caches.pods.list(this.options.namespace), {
-      requireReady: true,
-    });
-    for (const p of problems) this.log.debug({ ...p }, 'speaker pod ignored');
-    if (key === undefined) return;
-    if (this.agent === undefined) {
-      this.#startAgent(key, peers);
-      return;
-    }
-    const text = Buffer.from(key).toString('base64');
-    if (text !== this.#keyText) {
-      this.#keyText = text;
-      this.agent.setKey(key);
-    }
-    const peersKey = JSON.stringify(peers);
-    if (this.#agentStarted && peersKey !== this.#peersKey) {
-      this.#peersKey = peersKey;
-      this.agent.setPeers(peers);
-    }
-  }
-
-  #startAgent(key: Uint8Array, peers: readonly { name: string; address: string }[]): void {
-    // Our own Pod is not Ready before the socket listens, so look it up without the readiness filter.
-    const self = peersFromPods(this.caches.pods.list(this.options.namespace)).peers.find(
-      (p) => p.name === this.options.node,
-    );
-    const address = this.options.memberlistBind ?? self?.address ?? '0.0.0.0';
-    this.#keyText = Buffer.from(key).toString('base64');
-    const agent = new MembershipAgent({
-      self: this.options.node,
-      bind: { address, port: this.options.memberlistPort },
-      key,
-      config: this.options.membership,
-      log: this.log,
-    });
-    this.agent = agent;
-    this.metrics.attach({ membership: agent });
-    agent.on('change', (live) => {
-      this.log.info({ live: [...live].sort() }, 'live speakers changed');
-      this.recompute();
-    });
-    agent.on('error', (err) => this.log.warn({ err }, 'membership error'));
-    agent
-      .start()
-      .then(() => {
-        this.#agentStarted = true;
-        this.#peersKey = JSON.stringify(peers);
-        agent.setPeers(peers);
-        this.log.info(
-          { address, port: this.options.memberlistPort, peers: peers.length },
-          'membership started',
-        );
-        this.schedule();
-      })
-      .catch((err: unknown) => {
-        this.log.error(
-          { err, address, port: this.options.memberlistPort },
-          'membership socket failed; retrying',
-        );
-        this.agent = undefined;
-        setTimeout(() => this.schedule(), 1000);
-      });
-  }
-
-  #snapshot(): SpeakerSnapshot {
+  #snapshot(selected: SpeakerSnapshot['interfaces']): SpeakerSnapshot {
     const nodes = this.caches.nodes
       .list()
       .map(speakerNodeFrom)
@@ -335,14 +281,12 @@ class Speaker {
       const s = speakerServiceFrom(object, this.options.lbClass);
       if (s !== undefined) services.push(s);
     }
-    const current = this.watcher.current() ?? [];
-    const { selected } = selectInterfaces(current, { names: undefined, exclude: this.#exclude });
     return {
       config: this.#config,
       services,
       endpoints: endpointReadiness(this.caches.endpointSlices.list()),
       nodes,
-      live: this.#agentStarted ? this.agent?.live() : undefined,
+      live: this.membership.live(),
       interfaces: selected,
       l2Statuses: l2StatusViews(this.caches.l2Statuses.list(this.options.namespace)),
     };
@@ -351,9 +295,7 @@ class Speaker {
   /** Graceful stop: leave (others take over at once), withdraw, delete our statuses. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    if (this.agent !== undefined) {
-      await this.agent.leave().catch((err: unknown) => this.log.warn({ err }, 'membership leave failed'));
-    }
+    await this.membership.leave();
     this.layer2.stop();
     this.announcer.stop();
     this.watcher.stop();
@@ -362,7 +304,7 @@ class Speaker {
     await this.statusWriter
       .deleteAll(this.caches.l2Statuses.list(this.options.namespace), deadline)
       .catch((err: unknown) => this.log.warn({ err }, 'deleting ServiceL2Status objects failed'));
-    await this.agent?.stop();
+    await this.membership.stop();
     await this.caches.stop();
   }
 }

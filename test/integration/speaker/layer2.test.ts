@@ -187,7 +187,9 @@ describe.skipIf(skip !== undefined)('herald speaker, Layer 2, end to end (dual s
 
   it('moves back to the first-ranked node when its speaker restarts, then fails over on link down', async () => {
     const [owner, next] = ranked as [string, string];
+    const restartAt = Date.now();
     await c().restartSpeaker(owner);
+    console.info(`[hel2] speaker on ${owner} restarted and ready in ${Date.now() - restartAt} ms`);
     const back = await waitOwner(owner, CONVERGE_MS);
     console.info(`[hel2] ${owner} owns the VIPs again ${back} ms after its speaker was ready`);
     await steadyArpingOwner(c(), v4, { rounds: 2, maxRounds: 6, expect: owner });
@@ -207,7 +209,8 @@ describe.skipIf(skip !== undefined)('herald speaker, Layer 2, end to end (dual s
     console.info(`[hel2] link down on ${owner}: ${next} serves the VIPs after ${Date.now() - t0} ms`);
 
     await c().linkUp(owner);
-    await waitOwner(owner, CONVERGE_MS);
+    const again = await waitOwner(owner, CONVERGE_MS);
+    console.info(`[hel2] link up on ${owner}: it owns the VIPs again after ${again} ms`);
   });
 
   it('hands over on SIGTERM: leave, withdraw, ServiceL2Status deleted, next node serves', async () => {
