@@ -103,7 +103,15 @@ async function latencyPhase(ctx: Context): Promise<void> {
   for (const who of RESPONDERS) await step(ctx, who, ctx.plan.warmupRate, ctx.plan.warmupCount);
   for (const who of RESPONDERS) {
     const { result, responderSched } = await step(ctx, who, rate, count);
-    const fields = { responder: who, rate, requests: result.sent, received: result.received };
+    const fields = {
+      responder: who,
+      rate,
+      requests: result.sent,
+      received: result.received,
+      // Time runnable but not running during the step: scheduling delays show up in the tail latency.
+      generator_runqueue_wait_ms: Math.round(result.generatorSched.waitMs),
+      responder_process_runqueue_wait_ms: Math.round(responderSched.waitMs),
+    };
     // The Herald process's CPU per request (it also sees, and drops, the kernel's requests).
     const cpuUs = result.sent === 0 ? 0 : (responderSched.cpuMs * 1_000) / result.sent;
     emit('responder_process_cpu_per_request', cpuUs, 'us', { ...fields, responder_process: 'herald' });

@@ -7,8 +7,16 @@
  * masquerades, so replies return through the node that owns the VIP. See docs/lab.md.
  */
 import { serviceIps, until, type LabContext } from './context.js';
-import { endpointSlices, paths, podStatus, type LabPod } from './objects.js';
-import { BACKEND_PORT, createPod, createService, LAB_NS, startBackend, type ServiceRef } from './pods.js';
+import { endpointSlices, namespaceBody, paths, podStatus, type LabPod } from './objects.js';
+import {
+  BACKEND_PORT,
+  createIfMissing,
+  createPod,
+  createService,
+  LAB_NS,
+  startBackend,
+  type ServiceRef,
+} from './pods.js';
 import type { NodeNet } from './topology.js';
 
 export const VM_SELECTOR = { 'app.kubernetes.io/part-of': 'vm-web' } as const;
@@ -164,6 +172,7 @@ export async function setupVms(ctx: LabContext): Promise<VmScenario> {
     }
   }
   ctx.log(`VMs ${vms.map((v) => `${v.name} (${v.ipv4} behind ${v.host.name})`).join(', ')} answer`);
+  await createIfMissing(ctx, paths.namespaces, namespaceBody(LAB_NS));
   for (const vm of vms) await createPod(ctx, vm.pod, false);
   const service = await createService(
     ctx,

@@ -83,11 +83,14 @@ describe.skipIf(skip !== undefined)('herald speaker, externalTrafficPolicy Local
     if (cluster === undefined) throw new Error('the lab cluster did not start');
     return cluster;
   };
-  const endpointOn = (node: string, ready = true): Endpoint => ({
-    node,
-    ip: c().node(node).ipv4,
-    ready,
-  });
+  const endpointOn = (node: string, ready = true): Endpoint => (
+    {
+      node,
+      ip: c().node(node).ipv4,
+      ready,
+    },
+    90_000
+  );
   const setEndpoints = (service: string, list: readonly Endpoint[]): Promise<unknown> =>
     c().api.patch(`${paths.endpointSlices(NS)}/${service}-ipv4`, { endpoints: endpoints(list) });
 
@@ -131,7 +134,7 @@ describe.skipIf(skip !== undefined)('herald speaker, externalTrafficPolicy Local
     expect(host).not.toBe(ranked[0]);
     await c().api.create(paths.endpointSlices(NS), sliceBody(LOCAL, [endpointOn(host)]));
     await expectAnnouncer(host);
-  });
+  }, 90_000);
 
   it('follows the endpoint when it moves to another node', async () => {
     const host = ranked[1]!;
@@ -152,7 +155,7 @@ describe.skipIf(skip !== undefined)('herald speaker, externalTrafficPolicy Local
     );
     const answer = await arping(c(), vip, 3);
     expect(answer.replies, `${answer.output}\n${diagnostics(c())}`).toBe(0);
-  });
+  }, 90_000);
 
   it('does not announce on eth0 when the L2Advertisement lists only an absent interface', async () => {
     const pool = {
@@ -197,5 +200,5 @@ describe.skipIf(skip !== undefined)('herald speaker, externalTrafficPolicy Local
     expect(messages).toContain(`"${owner}"`);
     const answer = await arping(c(), ip, 3);
     expect(answer.replies, `${answer.output}\n${diagnostics(c())}`).toBe(0);
-  });
+  }, 90_000);
 });

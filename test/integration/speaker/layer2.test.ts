@@ -179,7 +179,10 @@ describe.skipIf(skip !== undefined)('herald speaker, Layer 2, end to end (dual s
       `${next} to answer for ${ips.join(' and ')} after kill -9 of the speaker on ${owner}`,
       50,
     );
-    console.info(`[hel2] kill -9 of ${owner}: ${next} serves the VIPs after ${Date.now() - t0} ms`);
+    console.info(
+      `[hel2] kill -9 of ${owner}: ${next} serves the VIPs after ${Date.now() - t0} ms; ` +
+        `ServiceL2Status nodes now: ${(await statusNodes(c(), SVC_NS, SVC)).join(', ')}`,
+    );
     const nd = await ndisc(c(), v6, 2);
     expect(nd.macs, nd.output).toEqual([macOf.get(next)]);
     expect(announcersFromLogs(c(), v4)).toContain(next);
@@ -211,7 +214,7 @@ describe.skipIf(skip !== undefined)('herald speaker, Layer 2, end to end (dual s
     await c().linkUp(owner);
     const again = await waitOwner(owner, CONVERGE_MS);
     console.info(`[hel2] link up on ${owner}: it owns the VIPs again after ${again} ms`);
-  });
+  }, 180_000);
 
   it('hands over on SIGTERM: leave, withdraw, ServiceL2Status deleted, next node serves', async () => {
     const [owner, next] = ranked as [string, string];

@@ -130,7 +130,7 @@ describe.skipIf(skip !== undefined)('herald speaker, split brain, end to end', (
     );
     expect(events.every((e) => e.type === 'Warning')).toBe(true);
     expect(events.map((e) => String(e.message)).join('\n')).toContain(vip);
-  });
+  }, 120_000);
 
   it('keeps the original owner when membership heals', async () => {
     const otherMark = logMark(c(), other);
@@ -155,5 +155,5 @@ describe.skipIf(skip !== undefined)('herald speaker, split brain, end to end', (
     expect(reannounced, diagnostics(c())).toEqual([]);
     const oneMore = await arping(c(), vip, 2);
     expect(oneMore.macs, oneMore.output).toEqual([macOf.get(owner)]);
-  });
+  }, 120_000);
 });
