@@ -213,15 +213,42 @@ function parseOptions(args: readonly string[]): Options {
   return { plan, prefix: value('--ns-prefix') ?? 'hbarp-', nice, receiveBuffer };
 }
 
+/** Builds the lab and starts both children (recorded in `children` as soon as each runs). */
+async function setUp(lab: Lab, options: Options, children: NsChild[]): Promise<Context> {
+  const ns = await buildLab(lab);
+  const life = ['--lifetime-ms', String(options.plan.lifetimeMs)];
+  const start = { timeoutMs: START_TIMEOUT_MS, nice: options.nice };
+  const buffer =
+    options.receiveBuffer === undefined ? [] : ['--receive-buffer', String(options.receiveBuffer)];
+  const herald = ['--interface', RESPONDER_IFACE, '--vip', HERALD_IP, ...life, ...buffer];
+  const responder = await NsChild.start('responder', ns.resp, RESPONDER_SCRIPT, herald, start);
+  children.push(responder.child);
+  const gen = ['--interface', GENERATOR_IFACE, ...life];
+  const generator = await NsChild.start('generator', ns.gen, GENERATOR_SCRIPT, gen, start);
+  children.push(generator.child);
+  const bytes = Number(responder.ready.receiveBufferBytes);
+  emit('responder_receive_buffer', bytes, 'bytes', { responder: 'herald' });
+  return { plan: options.plan, responder: responder.child, generator: generator.child, nextStep: 1 };
+}
+
+async function measure(ctx: Context): Promise<void> {
+  await latencyPhase(ctx);
+  await calibrate(ctx);
+  await rateSearch(ctx);
+  const stats = await responderStats(ctx);
+  emit('responder_socket_drops_total', stats.socketDrops, 'frames', { responder: 'herald' });
+  emit('responses_sent_total', stats.responsesSent, 'frames', { responder: 'herald' });
+  const events = ctx.responder.events();
+  if (events.length > 0) throw new Error(`bench:arp: the announcer reported ${JSON.stringify(events)}`);
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  const { plan, prefix } = options;
-  const skip = requireRoot('bench:arp');
-  if (skip !== undefined) {
+  if (requireRoot('bench:arp') !== undefined) {
     process.exitCode = 1;
     return;
   }
-  const lab = new Lab(prefix);
+  const lab = new Lab(options.prefix);
   const children: NsChild[] = [];
   let cleaning: Promise<void> | undefined;
   const cleanup = (): Promise<void> =>
@@ -233,30 +260,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const ns = await buildLab(lab);
-    const life = ['--lifetime-ms', String(plan.lifetimeMs)];
-    const iface = ['--interface', RESPONDER_IFACE];
-    const start = { timeoutMs: START_TIMEOUT_MS, nice: options.nice };
-    const buffer =
-      options.receiveBuffer === undefined ? [] : ['--receive-buffer', String(options.receiveBuffer)];
-    const herald = [...iface, '--vip', HERALD_IP, ...life, ...buffer];
-    const responder = await NsChild.start('responder', ns.resp, RESPONDER_SCRIPT, herald, start);
-    children.push(responder.child);
-    const gen = ['--interface', GENERATOR_IFACE, ...life];
-    const generator = await NsChild.start('generator', ns.gen, GENERATOR_SCRIPT, gen, start);
-    children.push(generator.child);
-    const ctx: Context = { plan, responder: responder.child, generator: generator.child, nextStep: 1 };
-    emit('responder_receive_buffer', Number(responder.ready.receiveBufferBytes), 'bytes', {
-      responder: 'herald',
-    });
-    await latencyPhase(ctx);
-    await calibrate(ctx);
-    await rateSearch(ctx);
-    const stats = await responderStats(ctx);
-    emit('responder_socket_drops_total', stats.socketDrops, 'frames', { responder: 'herald' });
-    emit('responses_sent_total', stats.responsesSent, 'frames', { responder: 'herald' });
-    const events = responder.child.events();
-    if (events.length > 0) throw new Error(`bench:arp: the announcer reported ${JSON.stringify(events)}`);
+    await measure(await setUp(lab, options, children));
   } finally {
     await cleanup();
   }

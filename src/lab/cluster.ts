@@ -205,8 +205,10 @@ export class LabCluster implements LabContext {
   linkDown(name: string): Promise<void> {
     return setLink(this.lab, this.node(name), false);
   }
-  linkUp(name: string): Promise<void> {
-    return setLink(this.lab, this.node(name), true);
+  /** Link up; in the VM scenario also the node's routes to VMs behind other nodes, which link down removed. */
+  async linkUp(name: string): Promise<void> {
+    await setLink(this.lab, this.node(name), true);
+    await this.vms?.restoreRoutes(name);
   }
 
   /** Kills every process by PID and removes the namespaces. Idempotent. */

@@ -39,7 +39,10 @@ export interface VmScenario {
   vms: VmNet[];
   /** The lab as node lifecycle controller: VMs on this node become not ready; every node resyncs. */
   failNode(node: string): Promise<void>;
+  /** Ready again (after linkUp, which also restores the node's routes to remote VMs). */
   recoverNode(node: string): Promise<void>;
+  /** Re-installs the node's routes to the VMs behind other nodes (lost when its link went down). */
+  restoreRoutes(node: string): Promise<void>;
 }
 
 async function buildVm(ctx: LabContext, index: number, host: NodeNet): Promise<VmNet> {
@@ -61,10 +64,6 @@ async function buildVm(ctx: LabContext, index: number, host: NodeNet): Promise<V
     await lab.addRoute(ns, 'default', 'via', v6.gw, 'dev', 'eth0');
     await lab.addRoute(host.ns, `${v6.ip}/128`, 'dev', tap);
   }
-  for (const other of topology.nodes.filter((n) => n !== host)) {
-    await lab.addRoute(other.ns, `${vm.ipv4}/32`, 'via', host.ipv4);
-    if (v6 && host.ipv6) await lab.addRoute(other.ns, `${v6.ip}/128`, 'via', host.ipv6);
-  }
   const name = `vm-${index}`;
   const pod: LabPod = {
     namespace: LAB_NS,
@@ -75,6 +74,19 @@ async function buildVm(ctx: LabContext, index: number, host: NodeNet): Promise<V
     ready: true,
   };
   return { name, index, ns, host, ipv4: vm.ipv4, ipv6: v6?.ip, pod };
+}
+
+/**
+ * Routes from a node to the VMs behind the other nodes (via those nodes' eth0). `replace`, because a
+ * link down removes them and linkUp puts them back.
+ */
+export async function routeToRemoteVms(ctx: LabContext, vms: readonly VmNet[], node: NodeNet): Promise<void> {
+  for (const vm of vms.filter((v) => v.host !== node)) {
+    await ctx.lab.exec(node.ns, ['ip', 'route', 'replace', `${vm.ipv4}/32`, 'via', vm.host.ipv4]);
+    if (vm.ipv6 && vm.host.ipv6) {
+      await ctx.lab.exec(node.ns, ['ip', '-6', 'route', 'replace', `${vm.ipv6}/128`, 'via', vm.host.ipv6]);
+    }
+  }
 }
 
 interface ReadyEndpoints {
@@ -157,6 +169,7 @@ export async function setupVms(ctx: LabContext): Promise<VmScenario> {
   const vms: VmNet[] = [];
   for (let index = 1; index <= 2; index++)
     vms.push(await buildVm(ctx, index, nodes[(index - 1) % nodes.length]!));
+  for (const node of nodes) await routeToRemoteVms(ctx, vms, node);
   for (const vm of vms) startBackend(ctx, vm.ns, vm.name);
   for (const vm of vms) {
     for (const ip of [vm.ipv4, ...(vm.ipv6 ? [vm.ipv6] : [])]) {
@@ -192,6 +205,10 @@ export async function setupVms(ctx: LabContext): Promise<VmScenario> {
       await setReady(ctx, onNode(node), false);
       await updateSlices(ctx, vms);
       await syncProxy(ctx, service.ips);
+    },
+    async restoreRoutes(node) {
+      const net = nodes.find((n) => n.name === node);
+      if (net) await routeToRemoteVms(ctx, vms, net);
     },
     async recoverNode(node) {
       await setReady(ctx, onNode(node), true);

@@ -64,12 +64,17 @@ function poolOf(config: Config, ipText: string): string | undefined {
   return undefined;
 }
 
-/** The L2Advertisements covering the Service's pool and selecting it. */
+/**
+ * The L2Advertisements covering the Service's pool and selecting it. As in MetalLB, an advertisement with
+ * serviceSelectors never applies to a Service that shares its IP (`allow-shared-ip`): the sharers could
+ * otherwise be announced from different nodes.
+ */
 export function advertisementsFor(config: Config, pool: string, service: SpeakerService): L2Advertisement[] {
   return [...config.l2Advertisements.values()].filter(
     (ad) =>
       ad.pools.includes(pool) &&
-      (ad.serviceSelectors.length === 0 || anySelectorMatches(ad.serviceSelectors, service.labels)),
+      (ad.serviceSelectors.length === 0 ||
+        (service.sharingKey === undefined && anySelectorMatches(ad.serviceSelectors, service.labels))),
   );
 }
 

@@ -6,6 +6,7 @@
 import { formatIp } from '../../core/ip/index.js';
 import type { Labels } from '../../core/labels.js';
 import { asRecord } from '../objects.js';
+import { readAnnotation } from './annotations.js';
 import { classMismatch, SERVICE_TYPE_LOAD_BALANCER } from './service.js';
 import { readCurrentIps } from './service-fields.js';
 
@@ -22,6 +23,8 @@ export interface SpeakerService {
   /** status.loadBalancer.ingress[].ip in order, canonical text. */
   readonly ips: readonly string[];
   readonly externalTrafficPolicy: 'Cluster' | 'Local';
+  /** The `metallb.io/allow-shared-ip` key, when the Service may share its IP. */
+  readonly sharingKey: string | undefined;
 }
 
 export interface EndpointReadiness {
@@ -69,7 +72,13 @@ export function speakerServiceFrom(object: unknown, lbClass: string | undefined)
     labels: stringMap(meta?.labels),
     ips: ips.map(formatIp),
     externalTrafficPolicy: spec.externalTrafficPolicy === 'Local' ? 'Local' : 'Cluster',
+    sharingKey: sharingKey(meta?.annotations),
   };
+}
+
+function sharingKey(annotations: unknown): string | undefined {
+  const value = readAnnotation(asRecord(annotations) ?? {}, 'allowSharedIp').value;
+  return value === undefined || value === '' ? undefined : value;
 }
 
 /** MetalLB EndpointCanServe: `ready` unset or true, or `serving` true. */

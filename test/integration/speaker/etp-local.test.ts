@@ -83,14 +83,11 @@ describe.skipIf(skip !== undefined)('herald speaker, externalTrafficPolicy Local
     if (cluster === undefined) throw new Error('the lab cluster did not start');
     return cluster;
   };
-  const endpointOn = (node: string, ready = true): Endpoint => (
-    {
-      node,
-      ip: c().node(node).ipv4,
-      ready,
-    },
-    90_000
-  );
+  const endpointOn = (node: string, ready = true): Endpoint => ({
+    node,
+    ip: c().node(node).ipv4,
+    ready,
+  });
   const setEndpoints = (service: string, list: readonly Endpoint[]): Promise<unknown> =>
     c().api.patch(`${paths.endpointSlices(NS)}/${service}-ipv4`, { endpoints: endpoints(list) });
 
@@ -140,7 +137,7 @@ describe.skipIf(skip !== undefined)('herald speaker, externalTrafficPolicy Local
     const host = ranked[1]!;
     await setEndpoints(LOCAL, [endpointOn(ranked[2]!, false), endpointOn(host)]);
     await expectAnnouncer(host);
-  });
+  }, 90_000);
 
   it('announces nothing when no endpoint is ready', async () => {
     await setEndpoints(

@@ -34,6 +34,20 @@ describe('speakerServiceFrom', () => {
     });
   });
 
+  it('reads the allow-shared-ip key, also under the deprecated prefix', () => {
+    const annotated = (key: string) => (s: { status: Json; metadata: Json }) => {
+      withIngress('192.0.2.10')(s);
+      s.metadata.annotations = { [key]: 'shared-1' };
+    };
+    expect(speakerServiceFrom(service(annotated('metallb.io/allow-shared-ip')), undefined)?.sharingKey).toBe(
+      'shared-1',
+    );
+    expect(
+      speakerServiceFrom(service(annotated('metallb.universe.tf/allow-shared-ip')), undefined)?.sharingKey,
+    ).toBe('shared-1');
+    expect(speakerServiceFrom(service(withIngress('192.0.2.10')), undefined)?.sharingKey).toBeUndefined();
+  });
+
   it('reads externalTrafficPolicy Local, and anything else as Cluster', () => {
     const local = service((s) => {
       withIngress('192.0.2.10')(s);

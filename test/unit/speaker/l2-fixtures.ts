@@ -56,7 +56,7 @@ export const BASIC = (): Config => configWith({ p: ['192.0.2.0/24', '2001:db8::/
 export function service(
   name: string,
   ips: readonly string[],
-  extra: Partial<Pick<SpeakerService, 'labels' | 'externalTrafficPolicy' | 'namespace'>> = {},
+  extra: Partial<Pick<SpeakerService, 'labels' | 'externalTrafficPolicy' | 'namespace' | 'sharingKey'>> = {},
 ): SpeakerService {
   const namespace = extra.namespace ?? 'default';
   return {
@@ -67,6 +67,7 @@ export function service(
     labels: extra.labels ?? {},
     ips,
     externalTrafficPolicy: extra.externalTrafficPolicy ?? 'Cluster',
+    sharingKey: extra.sharingKey,
   };
 }
 

@@ -225,6 +225,20 @@ describe('planLayer2: L2Advertisements', () => {
     expect(plan.services.get(db.key)?.skip).toBe('no-advertisement');
   });
 
+  it('serviceSelectors never apply to a Service that shares its IP (MetalLB)', () => {
+    const ip = ipRankedFor('node-1');
+    const config = configWith(
+      { p: ['192.0.2.0/24'] },
+      { web: { serviceSelectors: [{ matchLabels: { tier: 'web' } }] } },
+    );
+    const shared = service('web', [ip], { labels: { tier: 'web' }, sharingKey: 'k' });
+    const plan = planLayer2(planInput({ services: [shared], config }));
+    expect(plan.announce.size).toBe(0);
+    expect(plan.services.get(shared.key)?.skip).toBe('no-advertisement');
+    const open = configWith({ p: ['192.0.2.0/24'] }, { all: {} });
+    expect(planLayer2(planInput({ services: [shared], config: open })).announce.has(ip)).toBe(true);
+  });
+
   it('nodeSelectors: only selected nodes are candidates; the others announce nothing', () => {
     const ip = ipRankedFor('node-1', 'node-2');
     const config = configWith(
