@@ -65,6 +65,7 @@ async function step(
   who: ResponderName | 'none',
   rate: number,
   count: number,
+  catchUp = true,
 ): Promise<{ result: RunResult; socketDrops: number; responderSched: Schedstat }> {
   const before = await responderStats(ctx);
   const id = ctx.nextStep;
@@ -72,7 +73,7 @@ async function step(
   const maxSendMs = Math.ceil((count / rate) * 1_000 * SEND_TIME_SLACK) + 100;
   const drainMs = ctx.plan.drainMs;
   const target = who === 'none' ? UNANSWERED_IP : TARGETS[who];
-  const cmd: RunCommand = { cmd: 'run', step: id, target, rate, count, maxSendMs, drainMs };
+  const cmd: RunCommand = { cmd: 'run', step: id, target, rate, count, maxSendMs, drainMs, catchUp };
   const answer = await ctx.generator.request(cmd, maxSendMs + drainMs + ANSWER_SLACK_MS);
   const after = await responderStats(ctx);
   const responderSched = {
@@ -102,12 +103,13 @@ async function latencyPhase(ctx: Context): Promise<void> {
   const { latencyRate: rate, latencyCount: count } = ctx.plan;
   for (const who of RESPONDERS) await step(ctx, who, ctx.plan.warmupRate, ctx.plan.warmupCount);
   for (const who of RESPONDERS) {
-    const { result, responderSched } = await step(ctx, who, rate, count);
+    const { result, responderSched } = await step(ctx, who, rate, count, false);
     const fields = {
       responder: who,
       rate,
       requests: result.sent,
       received: result.received,
+      achieved_send_rate: Math.round(result.achievedRate),
       // Time runnable but not running during the step: scheduling delays show up in the tail latency.
       generator_runqueue_wait_ms: Math.round(result.generatorSched.waitMs),
       responder_process_runqueue_wait_ms: Math.round(responderSched.waitMs),

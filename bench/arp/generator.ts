@@ -96,6 +96,8 @@ function sendPaced(socket: PacketSocket, cmd: RunCommand, state: StepState): Pro
   const out: SendOutcome = { sent: 0, sendAgain: 0, lastSendNs: 0, truncated: false };
   const start = nowNs();
   const deadline = start + cmd.maxSendMs * NS_PER_MS;
+  /** Request k is due at origin + k / rate. */
+  let origin = start;
   return new Promise((resolve) => {
     const tick = (): void => {
       const now = nowNs();
@@ -103,7 +105,13 @@ function sendPaced(socket: PacketSocket, cmd: RunCommand, state: StepState): Pro
         out.truncated = out.sent < cmd.count;
         return resolve(out);
       }
-      const due = Math.min(cmd.count, Math.floor(((now - start) * cmd.rate) / NS_PER_S) + 1);
+      let due = Math.min(cmd.count, Math.floor(((now - origin) * cmd.rate) / NS_PER_S) + 1);
+      if (!cmd.catchUp && due > out.sent + 1) {
+        // Late (the process was not running): send one now and keep the spacing from here, rather than
+        // a burst whose replies would all wait for the same stall.
+        origin = now - (out.sent * NS_PER_S) / cmd.rate;
+        due = out.sent + 1;
+      }
       const batchEnd = Math.min(due, out.sent + BATCH_MAX);
       while (out.sent < batchEnd) {
         const buffer = frame.set(cmd.step, out.sent);
@@ -120,7 +128,7 @@ function sendPaced(socket: PacketSocket, cmd: RunCommand, state: StepState): Pro
       // sleep until the next is due (at least the 1 ms timer granularity: the deficit then goes out as a
       // batch). No busy-waiting: the generator's CPU use grows with the rate, and the other core stays
       // free for the responder.
-      const wait = start + (out.sent * NS_PER_S) / cmd.rate - nowNs();
+      const wait = origin + (out.sent * NS_PER_S) / cmd.rate - nowNs();
       if (wait <= 0) setImmediate(tick);
       else setTimeout(tick, Math.max(1, Math.floor(wait / NS_PER_MS)));
     };

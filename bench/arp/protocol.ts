@@ -35,6 +35,11 @@ export interface RunCommand {
   /** Hard bound on the sending time (the step stops early, and says so, when it is reached). */
   readonly maxSendMs: number;
   readonly drainMs: number;
+  /**
+   * After a stall, send the requests that fell due meanwhile as a batch (holds the rate: rate steps),
+   * or just the next one, keeping the spacing (the latency phase: no correlated burst).
+   */
+  readonly catchUp: boolean;
 }
 
 export interface RunResult {

@@ -6,9 +6,29 @@
  * A trial SIGKILLs the owner's speaker; restore restarts it and waits for /readyz. One cluster per
  * profile (prefix hbfoh), built in start() and removed in stop().
  */
+import { existsSync, readFileSync } from 'node:fs';
+
 import type { LabCluster } from '../../src/lab/cluster.js';
+import type { TrialRecord } from './stats.js';
 import { macOf, type Arena, type NodeInfo } from './topology.js';
 import type { FailoverTarget } from './trial.js';
+
+/** The `time` of the first pino JSON line with this msg and ip at or after sinceMs (pure). */
+export function firstLogTime(log: string, msg: string, ip: string, sinceMs: number): number | undefined {
+  for (const line of log.split('\n')) {
+    if (!line.startsWith('{') || !line.includes(msg)) continue;
+    let entry: { msg?: unknown; ip?: unknown; time?: unknown };
+    try {
+      entry = JSON.parse(line) as typeof entry;
+    } catch {
+      continue;
+    }
+    if (entry.msg === msg && entry.ip === ip && typeof entry.time === 'number' && entry.time >= sinceMs) {
+      return entry.time;
+    }
+  }
+  return undefined;
+}
 
 /** Under the bench's prefix hbfo (its stale-namespace sweep covers it), distinct from the keepalived arena. */
 const LAB_PREFIX = 'hbfoh';
@@ -17,6 +37,7 @@ const TRIAL_BOUND_MS = 10_000;
 export class HeraldTarget implements FailoverTarget {
   readonly trialBoundMs = TRIAL_BOUND_MS;
   #cluster: LabCluster | undefined;
+  #vip: string | undefined;
 
   constructor(
     readonly name: string,
@@ -39,6 +60,7 @@ export class HeraldTarget implements FailoverTarget {
     this.#cluster = cluster;
     const vip = cluster.pods?.ips[0];
     if (vip === undefined) throw new Error('lab cluster: the pods scenario has no Service address');
+    this.#vip = vip;
     const nodes: NodeInfo[] = [];
     for (const n of cluster.nodes) {
       const mac = await macOf(cluster.lab, n.ns, 'eth0');
@@ -54,6 +76,23 @@ export class HeraldTarget implements FailoverTarget {
     cluster.killSpeaker(node.name, 'SIGKILL').catch((error: unknown) => {
       this.progress(`killSpeaker ${node.name}: ${(error as Error).message}`);
     });
+  }
+
+  /**
+   * announce_log_ms: from the kill to the new owner's "announcing" log line for the VIP (pino's `time`,
+   * Date.now() in ms): detection and election; the rest of garp_ms is the announcer and the wire.
+   */
+  detail(record: TrialRecord, killWallMs: number): Record<string, number> {
+    const cluster = this.#cluster;
+    if (cluster === undefined || record.newOwner === undefined || this.#vip === undefined) return {};
+    const path = cluster.logPath(`speaker-${record.newOwner}`);
+    const at = firstLogTime(
+      existsSync(path) ? readFileSync(path, 'utf8') : '',
+      'announcing',
+      this.#vip,
+      killWallMs,
+    );
+    return at === undefined ? {} : { announce_log_ms: at - killWallMs };
   }
 
   async restore(node: NodeInfo): Promise<void> {

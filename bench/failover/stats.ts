@@ -33,6 +33,8 @@ export interface TrialRecord {
   readonly httpMs: number | undefined;
   /** From the kill until `ip link set down` had returned (the link went down within this). */
   readonly linkDownLagMs: number;
+  /** Target-specific breakdown (e.g. Herald's "announcing" log line), printed with the trial. */
+  readonly detail?: Readonly<Record<string, number>>;
 }
 
 export interface Summary {
@@ -215,5 +217,6 @@ export function trialLine(t: TrialRecord): string {
     new_owner: t.newOwner ?? null,
     garp_ms: t.garpMs === undefined ? null : Math.round(t.garpMs * 1000) / 1000,
     link_down_lag_ms: Math.round(t.linkDownLagMs * 1000) / 1000,
+    ...t.detail,
   });
 }

@@ -19,6 +19,11 @@ export interface FailoverTarget {
   start(): Promise<Arena>;
   /** Sends SIGKILL to the node's daemon(s); synchronous, so t0 is exact. */
   killOwner(node: NodeInfo): void;
+  /**
+   * Optional breakdown of one trial from the target's own records (e.g. log lines), given the kill's
+   * wall-clock time (Date.now(), the clock daemons log with) and the record so far.
+   */
+  detail?(record: TrialRecord, killWallMs: number): Record<string, number>;
   /** Restarts the node's daemon as a fresh node (its link is already up again). */
   restore(node: NodeInfo): Promise<void>;
   stop(): Promise<void>;
@@ -103,11 +108,12 @@ async function killTogether(
   topo: Arena,
   target: FailoverTarget,
   node: NodeInfo,
-): Promise<{ killNs: bigint; linkDownNs: bigint }> {
+): Promise<{ killNs: bigint; killWallMs: number; linkDownNs: bigint }> {
+  const killWallMs = Date.now();
   const killNs = process.hrtime.bigint();
   target.killOwner(node);
   const linkDownNs = await linkDownNow(topo, node);
-  return { killNs, linkDownNs };
+  return { killNs, killWallMs, linkDownNs };
 }
 
 /** Runs options.trials failovers against a started target; returns the records. */
@@ -126,7 +132,7 @@ export async function runTrials(
     // Still the same steady owner after the jitter (bounded: waitSteady fails after its timeout).
     const owner = await waitSteady(topo, agent, options, steady.name);
     agent.prune(process.hrtime.bigint() - 10_000n * NS_PER_MS);
-    const { killNs, linkDownNs } = await killTogether(topo, target, owner);
+    const { killNs, killWallMs, linkDownNs } = await killTogether(topo, target, owner);
     const boundNs = killNs + BigInt(target.trialBoundMs) * NS_PER_MS;
     const seen = (): boolean => {
       const r = evaluateTrial({
@@ -144,7 +150,7 @@ export async function runTrials(
     };
     while (!seen() && process.hrtime.bigint() < boundNs) await sleep(10);
     await sleep(AFTER_FIRST_SUCCESS_MS);
-    const record = evaluateTrial({
+    const measured = evaluateTrial({
       target: target.name,
       trial,
       oldOwner: owner.name,
@@ -155,6 +161,8 @@ export async function runTrials(
       garps: agent.garps,
       http: agent.http,
     });
+    const detail = target.detail?.(measured, killWallMs);
+    const record = detail === undefined ? measured : { ...measured, detail };
     records.push(record);
     options.onTrial(record);
     await linkUp(topo, owner);

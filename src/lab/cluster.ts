@@ -28,6 +28,7 @@ export const API_PORT = 6443;
 const METRICS_PORT = 7472;
 const START_WAIT_MS = 60_000;
 const KUBECTL_TIMEOUT_MS = 30_000;
+const RESOLVE_TIMEOUT_MS = 5_000;
 
 export type ScenarioName = 'pods' | 'vms' | 'both' | 'none';
 
@@ -131,15 +132,38 @@ export class LabCluster implements LabContext {
     return (await this.ownersOf(ip))[0];
   }
 
+  /**
+   * Who answers address resolution for ip on the client's LAN: every distinct MAC in the replies to
+   * `arping` (IPv4, 2 probes) or `ndisc6 -m` (IPv6, all advertisements within 500 ms), with its node.
+   * Exactly one entry means only the elected speaker answers (the kernels stay silent for VIPs on lo).
+   */
+  async resolvers(ip: string): Promise<{ mac: string; node?: string }[]> {
+    const v6 = ip.includes(':');
+    const argv = v6
+      ? ['ndisc6', '-m', '-n', '-r', '1', '-w', '500', ip, 'eth0']
+      : ['arping', '-c', '2', '-w', '2', '-I', 'eth0', ip];
+    const out = await this.clientExec(argv, RESOLVE_TIMEOUT_MS).then(
+      (r) => r.stdout,
+      (err: { stdout?: string }) => err.stdout ?? '',
+    );
+    const pattern = v6 ? /Target link-layer address: ([0-9A-F:]{17})/gi : /\[([0-9A-F:]{17})\]/gi;
+    const macs = [...new Set([...out.matchAll(pattern)].map((m) => m[1]!.toLowerCase()))];
+    await this.loadMacs();
+    return macs.map((mac) => ({ mac, ...(this.macs.has(mac) && { node: this.macs.get(mac)! }) }));
+  }
+
+  private async loadMacs(): Promise<void> {
+    if (this.macs.size > 0) return;
+    for (const n of this.topology.nodes) this.macs.set(await uplinkMac(this.lab, n.ns), n.name);
+  }
+
   /** The client's neighbour entry for ip: its MAC and the node owning that MAC. */
   async neighbourOf(ip: string): Promise<{ mac: string; state: string; node?: string } | undefined> {
     const family = ip.includes(':') ? '-6' : '-4';
     const { stdout } = await this.clientExec(['ip', family, '-j', 'neigh', 'show', ip]);
     const [entry] = JSON.parse(stdout || '[]') as { lladdr?: string; state?: string[] }[];
     if (entry?.lladdr === undefined) return undefined;
-    if (this.macs.size === 0) {
-      for (const n of this.topology.nodes) this.macs.set(await uplinkMac(this.lab, n.ns), n.name);
-    }
+    await this.loadMacs();
     const node = this.macs.get(entry.lladdr);
     return { mac: entry.lladdr, state: (entry.state ?? []).join(','), ...(node && { node }) };
   }

@@ -21,7 +21,7 @@ export const TUNED_SPEAKER_ARGS = [
   '--suspicion-timeout',
   '120ms',
 ];
-const DEFAULT_PREFIX = 'lab-';
+const DEFAULT_PREFIX = 'herald-lab-';
 
 export interface LabArgs {
   scenario: 'pods' | 'vms' | 'all';
@@ -41,7 +41,9 @@ Flags:
   --scenario S   pods (backends on the nodes), vms (KubeVirt-style VMs behind the nodes) or all (default)
   --keep         leave the lab running after the scenarios, until Ctrl-C (kubectl hints are printed)
   --tuned        faster membership failure detection (100ms/30ms/120ms instead of 200ms/50ms/300ms)
-  --prefix P     namespace-name prefix (default ${DEFAULT_PREFIX}: ${DEFAULT_PREFIX}br, ${DEFAULT_PREFIX}cp, ${DEFAULT_PREFIX}n1..n3, ${DEFAULT_PREFIX}c)
+  --prefix P     namespace-name prefix (default ${DEFAULT_PREFIX}: ${DEFAULT_PREFIX}br, ${DEFAULT_PREFIX}cp,
+                 ${DEFAULT_PREFIX}n1..n3, ${DEFAULT_PREFIX}c); namespaces and /tmp entries with it are
+                 removed at start (leftovers of an interrupted run)
 `;
 
 export function parseLabArgs(args: readonly string[]): LabArgs {
@@ -62,8 +64,8 @@ export function parseLabArgs(args: readonly string[]): LabArgs {
       out.scenario = v;
     } else if (flag === '--prefix') {
       const v = value();
-      if (!/^[a-z][a-z0-9-]{1,8}$/.test(v))
-        throw new UsageError(`--prefix must be 2-9 characters of a-z, 0-9 and -, got "${v}"`);
+      if (!/^[a-z][a-z0-9-]{1,10}$/.test(v))
+        throw new UsageError(`--prefix must be 2-11 characters of a-z, 0-9 and -, got "${v}"`);
       out.prefix = v;
     } else
       throw new UsageError(flag?.startsWith('-') ? `unknown flag ${flag}` : `unexpected argument "${flag}"`);
@@ -94,10 +96,21 @@ function scenarioFor(which: LabArgs['scenario']): ScenarioName {
   return which === 'all' ? 'both' : which;
 }
 
+const KEEPALIVE_MS = 60_000;
+
+/** Resolves on abort; a timer keeps the event loop alive meanwhile (the lab's children are unref'd). */
 function waitForAbort(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => resolve(), { once: true });
+    if (signal.aborted) return resolve();
+    const timer = setInterval(() => {}, KEEPALIVE_MS);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearInterval(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 

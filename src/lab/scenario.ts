@@ -15,7 +15,12 @@ const STATUS_WAIT_MS = 5_000;
 
 export interface ScenarioReport {
   scenario: 'pods' | 'vms';
-  before: { ip: string; answeredBy: string; node: string | undefined }[];
+  before: {
+    ip: string;
+    answeredBy: string;
+    node: string | undefined;
+    resolvers: { mac: string; node?: string }[];
+  }[];
   failedNode: string;
   failover: FailoverResult[];
 }
@@ -24,18 +29,25 @@ function family(ip: string): string {
   return ip.includes(':') ? 'IPv6' : 'IPv4';
 }
 
+function resolverText(resolvers: { mac: string; node?: string }[]): string {
+  if (resolvers.length === 0) return 'nobody';
+  const names = resolvers.map((r) => r.node ?? r.mac);
+  return resolvers.length === 1 ? `${names[0]} only` : `${resolvers.length} MACs (${names.join(', ')})!`;
+}
+
 async function show(cluster: LabCluster, service: ServiceRef): Promise<ScenarioReport['before']> {
   const out: ScenarioReport['before'] = [];
   for (const ip of service.ips) {
     const answeredBy = await cluster.curl(ip);
     const neighbour = await cluster.neighbourOf(ip);
+    const resolvers = await cluster.resolvers(ip);
     const status = await cluster.ownerOf(ip);
     cluster.log(
-      `${family(ip)}: curl http://${ip.includes(':') ? `[${ip}]` : ip}/ from the client -> "${answeredBy}"; ` +
-        `client neighbour ${ip} lladdr ${neighbour?.mac ?? '?'} (${neighbour?.node ?? 'unknown'} eth0); ` +
-        `ServiceL2Status: ${status ?? 'none yet'}`,
+      `${family(ip)} ${ip}: curl from the client -> "${answeredBy}"; client neighbour entry ` +
+        `${neighbour?.mac ?? '?'} = ${neighbour?.node ?? 'unknown'} eth0; ` +
+        `${ip.includes(':') ? 'NDP' : 'ARP'} answered by ${resolverText(resolvers)}; ServiceL2Status: ${status ?? 'none yet'}`,
     );
-    out.push({ ip, answeredBy, node: neighbour?.node });
+    out.push({ ip, answeredBy, node: neighbour?.node, resolvers });
   }
   return out;
 }

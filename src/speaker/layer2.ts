@@ -16,6 +16,8 @@ import type { AnnouncerPort, Log, StatusPort } from './ports.js';
 import { activeYields, decideConflict, formatAnnouncingMacs } from './split-brain.js';
 
 export interface L2StatusView {
+  /** Object name (metadata.name). */
+  readonly name: string;
   readonly node: string;
   readonly serviceKey: string;
   readonly macs: readonly string[];
@@ -75,6 +77,7 @@ export class Layer2Controller {
   readonly #lastConflict = new Map<string, number>();
   readonly #pending = new Map<string, { mac: string; at: number; iface: string }>();
   #desired: ReadonlyMap<string, L2StatusDesired> = new Map();
+  #stale: readonly string[] = [];
   #writing = false;
   #dirty = false;
   #retry: unknown;
@@ -199,6 +202,7 @@ export class Layer2Controller {
     this.#assigned.clear();
     for (const key of assigned) this.#assigned.add(key);
     this.#desired = desired;
+    this.#stale = staleStatuses(snapshot, desired, this.#o.node);
     this.#writeStatuses();
   }
 
@@ -231,7 +235,7 @@ export class Layer2Controller {
     this.#dirty = false;
     const desired = this.#desired;
     this.#o.status
-      .syncL2Statuses(desired)
+      .syncL2Statuses(desired, this.#stale)
       .then(() => this.#o.metrics.reconciles.inc({ result: 'ok' }))
       .catch((err: unknown) => {
         this.#o.metrics.reconciles.inc({ result: 'status-error' });
@@ -353,6 +357,37 @@ function macOwner(
     ?.node;
 }
 
+/**
+ * Other nodes' ServiceL2Status objects for Services this node now announces, left behind by a node that
+ * died (nobody else deletes them; MetalLB keeps them forever): the node is not a live speaker and its Node
+ * is not Ready (or gone). The Ready condition is the backstop, so a split brain (both Nodes Ready) never
+ * deletes the other side's objects, which the split-brain policy reads.
+ */
+export function staleStatuses(
+  snapshot: SpeakerSnapshot,
+  desired: ReadonlyMap<string, L2StatusDesired>,
+  self: string,
+): string[] {
+  const ready = readyNodeNames(snapshot);
+  return snapshot.l2Statuses
+    .filter(
+      (s) =>
+        s.node !== self &&
+        desired.has(s.serviceKey) &&
+        !ready.has(s.node) &&
+        !(snapshot.live?.has(s.node) ?? false),
+    )
+    .map((s) => s.name);
+}
+
+function readyNodeNames(snapshot: SpeakerSnapshot): Set<string> {
+  return new Set(
+    snapshot.nodes
+      .filter((n) => n.conditions.some((c) => c.type === 'Ready' && c.status === 'True'))
+      .map((n) => n.name),
+  );
+}
+
 function yieldContext(snapshot: SpeakerSnapshot): Parameters<typeof activeYields>[1] {
   const announcedBy = new Map<string, Set<string>>();
   const byKey = new Map(snapshot.services.map((s) => [s.key, s]));
@@ -362,10 +397,5 @@ function yieldContext(snapshot: SpeakerSnapshot): Parameters<typeof activeYields
     for (const ip of ips) set.add(ip);
     announcedBy.set(st.node, set);
   }
-  const readyNodes = new Set(
-    snapshot.nodes
-      .filter((n) => n.conditions.some((c) => c.type === 'Ready' && c.status === 'True'))
-      .map((n) => n.name),
-  );
-  return { live: snapshot.live, readyNodes, announcedBy };
+  return { live: snapshot.live, readyNodes: readyNodeNames(snapshot), announcedBy };
 }

@@ -72,6 +72,7 @@ function l2StatusViews(objects: readonly KubeObject[]): L2StatusView[] {
   return objects.map((o) => {
     const labels = o.metadata?.labels ?? {};
     return {
+      name: o.metadata?.name ?? '',
       node: labels[L2_STATUS_NODE_LABEL] ?? '',
       serviceKey: `${labels[L2_STATUS_SERVICE_NAMESPACE_LABEL] ?? ''}/${labels[L2_STATUS_SERVICE_NAME_LABEL] ?? ''}`,
       macs: parseAnnouncingMacs(o.metadata?.annotations?.[ANNOUNCING_MACS_ANNOTATION]),
@@ -152,8 +153,13 @@ class Speaker {
       node: options.node,
       announcer: this.announcer,
       status: {
-        syncL2Statuses: async (desired) => {
+        syncL2Statuses: async (desired, stale) => {
           await this.statusWriter.sync(desired, this.caches.l2Statuses.list(options.namespace));
+          if (stale.length > 0) {
+            const deleted = await this.statusWriter.deleteNamed(stale);
+            if (deleted > 0)
+              this.log.info({ objects: stale }, 'deleted ServiceL2Status objects of dead nodes');
+          }
         },
         event: (ref, event) =>
           this.events.event(
@@ -213,7 +219,7 @@ class Speaker {
   }
 
   recompute(): void {
-    if (!this.#started) return;
+    if (!this.#started || this.#stopped) return;
     this.#refreshConfig();
     this.#refreshExclude();
     const current = this.watcher.current();

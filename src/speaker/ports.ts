@@ -27,8 +27,11 @@ export interface SpeakerEvent {
 }
 
 export interface StatusPort {
-  /** Makes this node's ServiceL2Status objects equal to `desired` (keyed namespace/name). */
-  syncL2Statuses(desired: ReadonlyMap<string, L2StatusDesired>): Promise<void>;
+  /**
+   * Makes this node's ServiceL2Status objects equal to `desired` (keyed namespace/name), and deletes the
+   * named objects `stale` that dead nodes left behind.
+   */
+  syncL2Statuses(desired: ReadonlyMap<string, L2StatusDesired>, stale: readonly string[]): Promise<void>;
   event(service: ServiceRef, event: SpeakerEvent): Promise<void>;
 }
 

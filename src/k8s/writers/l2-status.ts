@@ -127,6 +127,15 @@ export class L2StatusWriter {
     return deleted;
   }
 
+  /** Deletes other objects by name (those a dead node left behind); a missing one is not an error. */
+  async deleteNamed(names: readonly string[], signal?: AbortSignal): Promise<number> {
+    let deleted = 0;
+    for (const name of names) {
+      if (await this.#delete({ metadata: { name } }, signal)) deleted++;
+    }
+    return deleted;
+  }
+
   /** This node's objects in the cache, plus those created here that the cache does not show yet. */
   #mine(existing: readonly KubeObject[]): KubeObject[] {
     const mine = existing.filter((o) => labelsOf(o)[L2_STATUS_NODE_LABEL] === this.#node);

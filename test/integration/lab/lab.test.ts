@@ -89,6 +89,15 @@ describe.skipIf(skip !== undefined || missing.length > 0)('lab cluster harness',
     ]);
   });
 
+  it('applies YAML and reads it back with kubectl inside the control-plane namespace', async () => {
+    const yaml =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: hlab-probe, namespace: lab}\ndata: {k: v}\n';
+    expect(await c.applyYaml(yaml)).toMatch(/configmap\/hlab-probe created/);
+    expect(await c.kubectl(['get', 'configmap', '-n', 'lab', 'hlab-probe', '-o', 'jsonpath={.data.k}'])).toBe(
+      'v',
+    );
+  });
+
   it('gets dual-stack VIPs from the controller and the backends answer on node addresses', async () => {
     expect(await c.serviceIps('lab', 'web')).toEqual(['192.0.2.200', '2001:db8::200']);
     expect(await c.serviceIps('lab', 'vm-web')).toEqual(['192.0.2.201', '2001:db8::201']);
@@ -104,6 +113,8 @@ describe.skipIf(skip !== undefined || missing.length > 0)('lab cluster harness',
       const neighbour = await c.neighbourOf(ip);
       expect(neighbour?.node).toBe(answeredBy);
       expect(await c.ownerOf(ip)).toBe(answeredBy);
+      // Only the elected speaker answers ARP/NDP for the VIP: the kernels keep quiet (VIP on lo, arp_ignore).
+      expect(await c.resolvers(ip)).toEqual([{ mac: neighbour!.mac, node: answeredBy }]);
     }
     for (const ip of c.vms!.service.ips) expect(['vm-1', 'vm-2']).toContain(await c.curl(ip));
   });

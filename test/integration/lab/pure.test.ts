@@ -10,7 +10,7 @@ import { proxyRuleset } from '../../../src/lab/vms.js';
 
 describe('parseLabArgs', () => {
   it('defaults to every scenario, not kept, default membership timing', () => {
-    expect(parseLabArgs([])).toEqual({ scenario: 'all', keep: false, tuned: false, prefix: 'lab-' });
+    expect(parseLabArgs([])).toEqual({ scenario: 'all', keep: false, tuned: false, prefix: 'herald-lab-' });
   });
 
   it('reads --scenario, --keep, --tuned and --prefix in both forms', () => {

@@ -12,7 +12,7 @@ import { Layer2Controller, type L2StatusView, type SpeakerSnapshot } from '../..
 import { SpeakerMetrics } from '../../../src/speaker/metrics.js';
 import type { ServiceRef, SpeakerEvent } from '../../../src/speaker/ports.js';
 import { FakeClock } from '../../fakes/clock.js';
-import { BASIC, configWith, ipRankedFor, readyOn, service, threeNodes } from './l2-fixtures.js';
+import { BASIC, configWith, ipRankedFor, node, readyOn, service, threeNodes } from './l2-fixtures.js';
 
 const MAC = {
   'node-1': '02:00:00:00:01:01',
@@ -57,8 +57,13 @@ class FakeStatus {
   /** When set, writes wait for `release()`. */
   hold = false;
   #waiting: (() => void)[] = [];
-  async syncL2Statuses(desired: ReadonlyMap<string, L2StatusDesired>): Promise<void> {
+  readonly staleDeletes: (readonly string[])[] = [];
+  async syncL2Statuses(
+    desired: ReadonlyMap<string, L2StatusDesired>,
+    stale: readonly string[],
+  ): Promise<void> {
     this.writes.push(new Map(desired));
+    this.staleDeletes.push([...stale]);
     if (this.hold) await new Promise<void>((r) => this.#waiting.push(r));
     if (this.failures > 0) {
       this.failures--;
@@ -104,7 +109,7 @@ const eth = (name: string, ifindex: number, node = 'node-1'): AnnouncerInterface
 });
 
 function statusOf(node: keyof typeof MAC, serviceKey: string): L2StatusView {
-  return { node, serviceKey, macs: [MAC[node]] };
+  return { name: `l2-${node}-${serviceKey.replace('/', '-')}`, node, serviceKey, macs: [MAC[node]] };
 }
 
 function snapshot(over: Partial<SpeakerSnapshot> & Pick<SpeakerSnapshot, 'services'>): SpeakerSnapshot {
@@ -312,6 +317,52 @@ describe('Layer2Controller: status writes', () => {
     await settle();
     expect(status.writes.map((w) => [...w.keys()])).toEqual([['default/web'], ['default/api']]);
     await controller.idle();
+  });
+});
+
+describe('Layer2Controller: statuses left by dead nodes', () => {
+  it('deletes another node’s status for a Service it took over once that node is dead and not Ready', async () => {
+    const { status, controller } = setup();
+    const web = service('web', [A]);
+    const leftover = statusOf('node-2', web.key);
+    const nodes = [node('node-1'), node('node-2', {}, false), node('node-3')];
+    controller.update(
+      snapshot({ services: [web], nodes, live: new Set(['node-1', 'node-3']), l2Statuses: [leftover] }),
+    );
+    await settle();
+    expect(status.staleDeletes.at(-1)).toEqual([leftover.name]);
+  });
+
+  it('keeps it while that node is Ready (a split brain reads it) or a live speaker', async () => {
+    const { status, controller } = setup();
+    const web = service('web', [A]);
+    const leftover = statusOf('node-2', web.key);
+    const notReady = [node('node-1'), node('node-2', {}, false), node('node-3')];
+    controller.update(snapshot({ services: [web], live: new Set(['node-1']), l2Statuses: [leftover] }));
+    await settle();
+    expect(status.staleDeletes.at(-1)).toEqual([]);
+    controller.update(
+      snapshot({
+        services: [web],
+        nodes: notReady,
+        live: new Set(['node-1', 'node-2']),
+        l2Statuses: [leftover],
+      }),
+    );
+    await settle();
+    expect(status.staleDeletes.at(-1)).toEqual([]);
+  });
+
+  it('never deletes statuses of Services it does not announce', async () => {
+    const { status, controller } = setup('node-3');
+    const other = service('other', [B]);
+    const theirs = statusOf('node-2', other.key);
+    const nodes = [node('node-1'), node('node-2', {}, false), node('node-3')];
+    controller.update(
+      snapshot({ services: [other], nodes, live: new Set(['node-1', 'node-3']), l2Statuses: [theirs] }),
+    );
+    await settle();
+    expect(status.staleDeletes.every((d) => d.length === 0)).toBe(true);
   });
 });
 

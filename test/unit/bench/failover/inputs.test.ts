@@ -8,6 +8,7 @@ import {
   parseMac,
 } from '../../../../src/l2/wire/index.js';
 import { gratuitousArpSender } from '../../../../bench/failover/garp.js';
+import { firstLogTime } from '../../../../bench/failover/herald.js';
 import { keepalivedConfig } from '../../../../bench/failover/keepalived.js';
 import { HERALD_TUNED_FLAGS, parseOptions } from '../../../../bench/failover/options.js';
 
@@ -81,5 +82,22 @@ describe('parseOptions', () => {
   it('names the bad flag', () => {
     expect(() => parseOptions(['--trials', '0'])).toThrow(/--trials/);
     expect(() => parseOptions(['--targets', 'vrrpd'])).toThrow(/unknown target 'vrrpd'/);
+  });
+});
+
+describe('firstLogTime', () => {
+  const log = [
+    'not json',
+    '{"level":30,"time":900,"ip":"192.0.2.200","msg":"announcing"}',
+    '{"level":30,"time":1100,"ip":"192.0.2.201","msg":"announcing"}',
+    '{"level":30,"time":1200,"ip":"192.0.2.200","msg":"withdrawn"}',
+    '{"level":30,"time":1300,"ip":"192.0.2.200","msg":"announcing"}',
+    '{"broken announcing',
+  ].join('\n');
+
+  it('finds the first matching line at or after the kill', () => {
+    expect(firstLogTime(log, 'announcing', VIP, 1000)).toBe(1300);
+    expect(firstLogTime(log, 'announcing', VIP, 800)).toBe(900);
+    expect(firstLogTime(log, 'announcing', VIP, 1301)).toBeUndefined();
   });
 });
