@@ -9,10 +9,12 @@
  * and matches replies by the sequence carried in the requester MAC. Phases: a warm-up (not reported); a
  * latency phase at a moderate rate (p50/p99/max); a rate search (bench/arp/plan.ts). Each step also reports
  * the send rate the generator achieved, so a reader can tell when the generator, not the responder, was
- * the limit. Prints one JSON object per line. Flags: --smoke (a few seconds), --ns-prefix P (default hbarp-), --nice N (run both children under
- * `nice -n N`, e.g. -10 on a machine shared with other work), --responder-receive-buffer BYTES (the
- * announcer's socket buffer; default: the kernel's, as the announcer is wired today).
+ * the limit. Prints one JSON object per line. Flags: --smoke (a few seconds); --ns-prefix P (default
+ * hbarp-); --nice N (run both children under `nice -n N`, e.g. -10 on a machine shared with other work);
+ * --responder-receive-buffer BYTES (the announcer's socket buffer; default: the speaker's,
+ * PACKET_RECEIVE_BUFFER_BYTES in src/speaker/main.ts). Results and their reading: docs/benchmarks.md, "bench:arp".
  */
+import { PACKET_RECEIVE_BUFFER_BYTES } from '../src/speaker/main.js';
 import { fileURLToPath } from 'node:url';
 
 import { Lab, requireRoot } from '../test/helpers/netns.js';
@@ -205,7 +207,7 @@ function parseOptions(args: readonly string[]): Options {
     throw new RangeError(`--nice: must be an integer in -20..19, got '${niceText}'`);
   }
   const bufferText = value('--responder-receive-buffer');
-  const receiveBuffer = bufferText === undefined ? undefined : Number(bufferText);
+  const receiveBuffer = bufferText === undefined ? PACKET_RECEIVE_BUFFER_BYTES : Number(bufferText);
   if (receiveBuffer !== undefined && (!Number.isInteger(receiveBuffer) || receiveBuffer < 1)) {
     throw new RangeError(
       `--responder-receive-buffer: must be a positive integer (bytes), got '${bufferText}'`,

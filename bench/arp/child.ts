@@ -1,7 +1,8 @@
 /**
- * A bench:arp child process inside a network namespace (`ip netns exec NS [nice -n N] node --import tsx SCRIPT`;
- * both exec, so the PID is node's), driven by JSON lines on its stdin/stdout (./protocol.ts). Owns waiting for
- * its `ready` line, one request at a time with a timeout, and stopping it: `quit`, then kill by PID.
+ * A bench:arp child process inside a network namespace (`ip netns exec NS [nice -n N] node --import tsx
+ * SCRIPT`; both exec, so the PID is node's), driven by JSON lines on its stdin/stdout (./protocol.ts).
+ * Owns waiting for its `ready` line, one request at a time with a timeout, and stopping it: `quit`, then
+ * kill by PID.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 

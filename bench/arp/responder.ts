@@ -1,9 +1,10 @@
 /**
  * bench:arp's Herald side, run inside the responder namespace (`ip netns exec NS node --import tsx
  * bench/arp/responder.ts --interface r0 --vip 192.0.2.200`): the Layer 2 Announcer with the real AF_PACKET
- * sockets and ARP_FILTER, wired as in test/integration/l2/fixtures/announcer-peer.ts (the kernel's
- * default receive buffer unless --receive-buffer BYTES), owning --vip, an address on no interface. Answers `stats` commands on stdin with the announcer's
- * counters and the ARP socket's PACKET_STATISTICS; exits when stdin closes, on `quit`, or after --lifetime-ms.
+ * sockets and ARP_FILTER, wired as src/speaker/main.ts wires it (its receive buffer
+ * as --receive-buffer BYTES gives it), owning --vip, an address on no interface. Answers `stats` commands on
+ * stdin with the announcer's counters, the ARP socket's PACKET_STATISTICS and /proc/self/schedstat;
+ * exits when stdin closes, on `quit`, or after --lifetime-ms.
  */
 import { parseArgs } from 'node:util';
 

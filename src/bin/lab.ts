@@ -1,14 +1,19 @@
 #!/usr/bin/env node
 /**
  * Entry point of `npm run lab` (src/lab/main.ts): like herald.ts, the only place that reads process.argv
- * and process.env; SIGINT/SIGTERM abort the lab, which then removes everything it created.
+ * and process.env; SIGINT/SIGTERM abort the lab, which then removes everything it created (further
+ * signals are reported and do not interrupt the cleanup).
  */
 import { dispatch } from '../cli/registry.js';
 import { labCommand } from '../lab/main.js';
 
 const controller = new AbortController();
+// `on`, not `once`: a second Ctrl-C while the lab cleans up must not kill it half-way.
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(sig, () => controller.abort(new Error(`received ${sig}`)));
+  process.on(sig, () => {
+    if (controller.signal.aborted) process.stderr.write(`herald lab: ${sig} again: still cleaning up\n`);
+    controller.abort(new Error(`received ${sig}`));
+  });
 }
 
 dispatch([labCommand], ['lab', ...process.argv.slice(2)], {

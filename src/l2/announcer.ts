@@ -7,10 +7,10 @@
  * See docs/layer2.md "Announcer".
  */
 import { EventEmitter } from 'node:events';
-import { conflictOf, decide, type ResponderContext } from './responder.js';
+import { examine, type ResponderContext } from './responder.js';
 import { formatMac, multicastMac, solicitedNodeAddress } from './wire/addresses.js';
 import { buildGratuitousArp, buildUnsolicitedNa } from './wire/builders.js';
-import { IPV4_LENGTH } from './wire/constants.js';
+import { EtherType, IPV4_LENGTH, MAC_LENGTH } from './wire/constants.js';
 import {
   AnnouncerError,
   resolveTiming,
@@ -52,6 +52,15 @@ interface Links {
 }
 
 const PROTOCOLS: readonly LinkProtocol[] = ['arp', 'ipv6'];
+
+// Untagged Ethernet + ARP (RFC 826) for IPv4: field offsets used by the fast path (#arpNotAboutUs).
+const ETHERTYPE_OFFSET = 2 * MAC_LENGTH;
+const BITS_PER_OCTET = 8;
+const ARP_HLEN_OFFSET = 18;
+const ARP_PLEN_OFFSET = 19;
+const ARP_SPA_OFFSET = 28;
+const ARP_TPA_OFFSET = 38;
+const UNTAGGED_ARP_LENGTH = ARP_TPA_OFFSET + IPV4_LENGTH;
 
 export class Announcer extends EventEmitter<AnnouncerEvents> {
   readonly #options: AnnouncerOptions;
@@ -200,6 +209,7 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
     const links = this.#links.get(iface.name);
     const conn = links?.[protocol];
     if (!this.#running || conn === undefined || this.#interfaces.get(iface.name) !== iface) return;
+    if (protocol === 'arp' && this.#arpNotAboutUs(frame, iface.name)) return;
     let asked: string | undefined;
     const ctx: ResponderContext = {
       ifaceMac: iface.mac,
@@ -210,15 +220,28 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
         return yes;
       },
     };
-    const conflict = conflictOf(frame, ctx);
+    const { decision, conflict } = examine(frame, ctx);
     if (conflict !== undefined) this.emit('conflict', { ...conflict, interface: iface.name });
-    asked = undefined;
-    const decision = decide(frame, ctx);
+    // A reply is only decided after `owned` said yes to the asked address: `asked` is that address.
     if (decision.kind !== 'reply' || asked === undefined) return;
     const counters = this.#counters.get(asked);
     if (counters === undefined) return;
     counters.requestsReceived++;
     if (this.#send(iface.name, conn, decision.frame)) counters.responsesSent++;
+  }
+
+  /**
+   * Fast path for the common case on a busy LAN: an untagged Ethernet/IPv4 ARP frame whose sender and
+   * target addresses are both not announced on this interface needs no reply and is no conflict, so it
+   * is dropped without decoding. Anything else goes through the responder.
+   */
+  #arpNotAboutUs(frame: Uint8Array, ifaceName: string): boolean {
+    if (frame.length < UNTAGGED_ARP_LENGTH) return false;
+    const etherType = ((frame[ETHERTYPE_OFFSET] ?? 0) << BITS_PER_OCTET) | (frame[ETHERTYPE_OFFSET + 1] ?? 0);
+    if (etherType !== EtherType.ARP) return false;
+    if (frame[ARP_HLEN_OFFSET] !== MAC_LENGTH || frame[ARP_PLEN_OFFSET] !== IPV4_LENGTH) return false;
+    const ip = (at: number): string => `${frame[at]}.${frame[at + 1]}.${frame[at + 2]}.${frame[at + 3]}`;
+    return !this.owns(ip(ARP_SPA_OFFSET), ifaceName) && !this.owns(ip(ARP_TPA_OFFSET), ifaceName);
   }
 
   #linkError(name: string, protocol: LinkProtocol, error: unknown, fatal: boolean): void {

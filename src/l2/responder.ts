@@ -234,3 +234,27 @@ export function conflictOf(frame: Uint8Array, ctx: ResponderContext): Conflict |
     throw e;
   }
 }
+
+export interface Examination {
+  readonly decision: Decision;
+  readonly conflict: Conflict | undefined;
+}
+
+/** `decide` and `conflictOf` together over one decoding of the frame (the announcer's per-frame call). */
+export function examine(frame: Uint8Array, ctx: ResponderContext): Examination {
+  const c = classify(frame);
+  if (c.kind === 'reply' || c.kind === 'drop') return { decision: c, conflict: undefined };
+  let conflict: Conflict | undefined;
+  try {
+    conflict = conflictOfClassified(c, ctx);
+  } catch (e) {
+    if (!(e instanceof L2WireError)) throw e;
+  }
+  try {
+    return { decision: decideClassified(c, ctx), conflict };
+  } catch (e) {
+    if (e instanceof L2WireError)
+      return { decision: { kind: 'drop', reason: 'malformed', error: e }, conflict };
+    throw e;
+  }
+}

@@ -240,7 +240,7 @@ export class LabCluster implements LabContext {
     await this.lab.cleanup();
   }
 
-  /** Internal: the build steps of startCluster. */
+  /** Builds everything (startCluster calls this; on failure call stop()). */
   async start(): Promise<void> {
     const o = this.options;
     await this.lab.removeStale();

@@ -4,10 +4,10 @@
  * removes everything on exit, on error and on Ctrl-C/SIGTERM. `--keep` leaves the lab running until
  * Ctrl-C. Flag parsing and the preflight are pure and unit-tested.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError, type Command, type CommandIo } from '../cli/command.js';
-import { startCluster, type LabCluster, type ScenarioName } from './cluster.js';
+import { LabCluster, type ScenarioName } from './cluster.js';
 import { LabAborted } from './context.js';
 import { hasSpeakerCommand } from './programs.js';
 import { runScenarios } from './scenario.js';
@@ -114,6 +114,32 @@ function waitForAbort(signal: AbortSignal): Promise<void> {
   });
 }
 
+function printKeepHints(cluster: LabCluster, say: (line: string) => void): void {
+  const { cpNs } = cluster.topology;
+  const vip = cluster.pods?.ips[0] ?? cluster.vms?.service.ips[0];
+  say(`kept running; try: ip netns exec ${cpNs} kubectl --kubeconfig ${cluster.kubeconfig} get svc -A`);
+  say(`               ip netns exec ${cluster.clientNs} curl http://${vip}/`);
+  say('press Ctrl-C to remove the lab');
+}
+
+/** Builds the lab, runs the scenarios, and with --keep waits for Ctrl-C. Throws on failure. */
+async function demo(
+  cluster: LabCluster,
+  a: LabArgs,
+  io: CommandIo,
+  say: (line: string) => void,
+): Promise<void> {
+  const started = Date.now();
+  say(`building the lab (namespaces ${a.prefix}*); Ctrl-C at any time removes everything`);
+  await cluster.start();
+  say(`lab ready in ${((Date.now() - started) / 1000).toFixed(1)} s; logs in ${cluster.dir}`);
+  await runScenarios(cluster, a.scenario);
+  if (a.keep) {
+    printKeepHints(cluster, say);
+    await waitForAbort(io.signal);
+  }
+}
+
 async function run(args: readonly string[], io: CommandIo): Promise<number> {
   const a = parseLabArgs(args);
   const say = (line: string): void => void io.stdout.write(`[lab] ${line}\n`);
@@ -122,43 +148,29 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
     io.stderr.write(`herald lab: refusing to start: ${refusal}\n`);
     return 1;
   }
-  const started = Date.now();
-  let cluster: LabCluster | undefined;
+  // keepDirs: the logs survive a failure (the next run's stale sweep removes them); removed on success.
+  const cluster = new LabCluster({
+    prefix: a.prefix,
+    scenario: scenarioFor(a.scenario),
+    speakerArgs: a.tuned ? TUNED_SPEAKER_ARGS : [],
+    signal: io.signal,
+    log: say,
+    keepDirs: true,
+  });
+  let code = 0;
   try {
-    say(`building the lab (namespaces ${a.prefix}*); Ctrl-C at any time removes everything`);
-    cluster = await startCluster({
-      prefix: a.prefix,
-      scenario: scenarioFor(a.scenario),
-      speakerArgs: a.tuned ? TUNED_SPEAKER_ARGS : [],
-      signal: io.signal,
-      log: say,
-    });
-    say(`lab ready in ${((Date.now() - started) / 1000).toFixed(1)} s; logs in ${cluster.dir}`);
-    await runScenarios(cluster, a.scenario);
-    if (a.keep) {
-      say(
-        `kept running; try: ip netns exec ${cluster.topology.cpNs} kubectl --kubeconfig ${cluster.kubeconfig} get svc -A`,
-      );
-      say(
-        `               ip netns exec ${cluster.clientNs} curl http://${cluster.pods?.ips[0] ?? cluster.vms?.service.ips[0]}/`,
-      );
-      say('press Ctrl-C to remove the lab');
-      await waitForAbort(io.signal);
-    }
-    return 0;
+    await demo(cluster, a, io, say);
   } catch (err) {
-    if (err instanceof LabAborted || io.signal.aborted) {
-      say('interrupted');
-      return 130;
-    }
-    io.stderr.write(`herald lab: ${err instanceof Error ? err.message : String(err)}\n`);
-    if (cluster?.dir) io.stderr.write(`herald lab: component logs were in ${cluster.dir}\n`);
-    return 1;
-  } finally {
-    say('cleaning up: killing the lab processes by PID and deleting the namespaces');
-    await cluster?.stop().catch((err: unknown) => io.stderr.write(`herald lab: cleanup: ${String(err)}\n`));
-    say('done');
+    code = err instanceof LabAborted || io.signal.aborted ? 130 : 1;
+    if (code === 130) say('interrupted');
+    else io.stderr.write(`herald lab: ${err instanceof Error ? err.message : String(err)}\n`);
   }
+  say('cleaning up: killing the lab processes by PID and deleting the namespaces');
+  await cluster.stop().catch((err: unknown) => io.stderr.write(`herald lab: cleanup: ${String(err)}\n`));
+  if (code === 1 && cluster.dir) say(`component logs kept in ${cluster.dir} (the next run removes them)`);
+  else if (cluster.dir) rmSync(cluster.dir, { recursive: true, force: true });
+  say('done');
+  return code;
 }
 
 export const labCommand: Command = {

@@ -56,6 +56,12 @@ const timers = {
   now: (): number => Date.now(),
 };
 
+/**
+ * Receive buffer of each AF_PACKET socket: about 5k ARP frames, so a burst of requests arriving while the
+ * event loop is busy (a recompute, a GC pause) is answered late rather than lost.
+ */
+export const PACKET_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+
 function waitForAbort(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
@@ -115,7 +121,10 @@ class Speaker {
   ) {
     this.caches = new SpeakerCaches(client, options.namespace, options.speakerSelector, log);
     this.announcer = new Announcer({
-      link: { open: openPacketSocket },
+      link: {
+        open: (o, onFrame, onError) =>
+          openPacketSocket({ ...o, receiveBufferBytes: PACKET_RECEIVE_BUFFER_BYTES }, onFrame, onError),
+      },
       clock: timers,
       filters: { arp: ARP_FILTER, ipv6: ICMPV6_ND_FILTER },
     });

@@ -35,6 +35,8 @@ export function parseMac(text: string): Uint8Array {
 
 /** Canonical text (dotted quad, or RFC 5952) of a 4- or 16-octet address. */
 export function formatIpBytes(bytes: Uint8Array): string {
+  // Dotted quad directly: this runs for every ARP frame received.
+  if (bytes.length === IPV4_LENGTH) return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
   let value = 0n;
   for (const b of bytes) value = (value << BITS_PER_OCTET) | BigInt(b);
   return formatIp({ family: bytes.length === IPV4_LENGTH ? 'IPv4' : 'IPv6', value });

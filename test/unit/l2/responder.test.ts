@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DROP_REASONS, decide, type Decision, type DropReason } from '../../../src/l2/responder.js';
+import {
+  DROP_REASONS,
+  conflictOf,
+  decide,
+  examine,
+  type Decision,
+  type DropReason,
+  type ResponderContext,
+} from '../../../src/l2/responder.js';
 import {
   bytesEqual,
   formatIpBytes,
@@ -15,7 +23,17 @@ import { buildArpFrame, buildNeighborAdvertisement } from '../../../src/l2/wire/
 import { classifyFrame } from '../../../src/l2/wire/frame.js';
 import { ArpOp, BROADCAST_MAC, NdpOptionType, NextHeader } from '../../../src/l2/wire/constants.js';
 import { linkLayerOption } from '../../../src/l2/wire/ndp.js';
-import { HOST_A_MAC, HOST_B_MAC, OTHER_MAC, V6_OWNED, buildNs, ctxA, fixture, hex } from './frames.js';
+import {
+  HOST_A_MAC,
+  HOST_B_MAC,
+  OTHER_MAC,
+  V4_OWNED,
+  V6_OWNED,
+  buildNs,
+  ctxA,
+  fixture,
+  hex,
+} from './frames.js';
 
 function arp(
   op: number,
@@ -327,5 +345,48 @@ describe('decide: properties', () => {
         expect(verifyIcmpv6Checksum(c.ipv6.source, c.ipv6.destination, c.ipv6.payload)).toBe(true);
       }),
     );
+  });
+});
+
+describe('examine: decide and conflictOf over one decoding', () => {
+  const claimOrAsk = fc.oneof(
+    fc
+      .tuple(macArb, ipv4Arb, ipv4Arb, fc.constantFrom(ArpOp.REQUEST, ArpOp.REPLY))
+      .map(([mac, spa, tpa, op]) =>
+        buildArpFrame(
+          { destination: BROADCAST_MAC, source: mac },
+          { op, senderMac: mac, senderIp: spa, targetMac: new Uint8Array(6), targetIp: tpa },
+        ),
+      ),
+    fc.uint8Array({ minLength: 0, maxLength: 120 }),
+  );
+
+  it('gives exactly what decide and conflictOf give, on frames and on noise', () => {
+    fc.assert(
+      fc.property(claimOrAsk, fc.boolean(), (frame, ownAll) => {
+        const ctx: ResponderContext = ownAll
+          ? { ...ctxA(), owned: (_ip, iface) => iface === 'hl2c-va' }
+          : ctxA(['192.0.2.1', '192.0.2.2']);
+        const both = examine(frame, ctx);
+        expect(both.decision).toEqual(decide(frame, ctx));
+        expect(both.conflict).toEqual(conflictOf(frame, ctx));
+      }),
+    );
+  });
+
+  it('reports the conflict of a gratuitous ARP for an owned address and drops it', () => {
+    const frame = buildArpFrame(
+      { destination: BROADCAST_MAC, source: OTHER_MAC },
+      {
+        op: ArpOp.REQUEST,
+        senderMac: OTHER_MAC,
+        senderIp: parseIpBytes(V4_OWNED),
+        targetMac: new Uint8Array(6),
+        targetIp: parseIpBytes(V4_OWNED),
+      },
+    );
+    const both = examine(frame, ctxA());
+    expect(both.conflict).toEqual({ ip: V4_OWNED, mac: '02:00:00:00:00:0c' });
+    expect(dropOf(both.decision)).toBe('arp-gratuitous');
   });
 });
