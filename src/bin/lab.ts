@@ -16,6 +16,15 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+// An unexpected error anywhere still ends in the lab's cleanup (abort), and the exit code says it failed.
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (err: unknown) => {
+    process.stderr.write(`herald lab: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+    controller.abort(err);
+  });
+}
+
 dispatch([labCommand], ['lab', ...process.argv.slice(2)], {
   stdout: process.stdout,
   stderr: process.stderr,
@@ -23,7 +32,7 @@ dispatch([labCommand], ['lab', ...process.argv.slice(2)], {
   signal: controller.signal,
 }).then(
   (code) => {
-    process.exitCode = code;
+    process.exitCode = process.exitCode === 1 ? 1 : code;
   },
   (err: unknown) => {
     process.stderr.write(`herald lab: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

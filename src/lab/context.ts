@@ -57,6 +57,14 @@ export async function until<T>(
   }
 }
 
+/** A catch handler for an optional wait: gives up quietly on a timeout, but an interruption propagates. */
+export function unlessAborted<T>(fallback: () => T): (err: unknown) => T {
+  return (err) => {
+    if (err instanceof LabAborted) throw err;
+    return fallback();
+  };
+}
+
 /** The LoadBalancer ingress IPs in a Service's status. */
 export async function serviceIps(api: LabApi, namespace: string, name: string): Promise<string[]> {
   const svc = await api.find(`/api/v1/namespaces/${namespace}/services/${name}`);

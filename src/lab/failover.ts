@@ -7,7 +7,7 @@
  * and how many requests started after the failure failed before it.
  */
 import { join } from 'node:path';
-import { until, type LabContext } from './context.js';
+import { unlessAborted, until, type LabContext } from './context.js';
 import type { ProbeResult } from './probe.js';
 import { BACKEND_PORT } from './pods.js';
 import { programArgv, REPO_ROOT } from './programs.js';
@@ -77,6 +77,7 @@ export async function measureFailover(
     await inject();
     const t0 = Date.now();
     const repair = afterInject?.();
+    repair?.catch(() => {}); // awaited below; this only keeps an early exit (Ctrl-C) from an unhandled rejection
     const firstAfter = (u: string): ProbeResult | undefined =>
       results().find((r) => r.url === u && r.ok && r.start >= t0);
     await until(
@@ -85,7 +86,7 @@ export async function measureFailover(
       maxMs,
       'the VIPs to answer after the failure',
       20,
-    ).catch(() => undefined);
+    ).catch(unlessAborted(() => undefined));
     await repair;
     await sleep(probe.timeoutMs + SETTLE_MS); // requests still in flight finish (or time out) and are logged
     const all = results();

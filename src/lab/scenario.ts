@@ -9,7 +9,7 @@
 import type { LabCluster } from './cluster.js';
 import { measureFailover, type FailoverResult } from './failover.js';
 import type { ServiceRef } from './pods.js';
-import { until } from './context.js';
+import { unlessAborted, until } from './context.js';
 
 const STATUS_WAIT_MS = 5_000;
 
@@ -92,7 +92,7 @@ export async function demonstrate(
       },
       STATUS_WAIT_MS,
       `a ServiceL2Status for ${ip} from a node other than ${owner}`,
-    ).catch(() => cluster.ownersOf(ip));
+    ).catch(unlessAborted(() => cluster.ownersOf(ip)));
     const older = statuses.length > 1 ? ` (older: ${statuses.slice(1).join(', ')})` : '';
     cluster.log(
       `client neighbour ${ip} now lladdr ${n?.mac ?? '?'} (${n?.node ?? 'unknown'}); ` +
