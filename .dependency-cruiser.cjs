@@ -56,8 +56,8 @@ module.exports = {
       name: 'l2-pure-parts',
       comment: 'Layer 2 frame codecs and the responder decision are pure: no Node built-ins, no sockets.',
       severity: 'error',
-      from: { path: '^src/l2/(wire/|responder\\.ts$)' },
-      to: { pathNot: ['^src/l2/(wire/|responder\\.ts$)', '^src/core/', PURE_NPM] },
+      from: { path: '^src/l2/(wire/|responder\\.ts$|arp-fast\\.ts$)' },
+      to: { pathNot: ['^src/l2/(wire/|responder\\.ts$|arp-fast\\.ts$)', '^src/core/', PURE_NPM] },
     },
     {
       name: 'speaker-pure-parts',

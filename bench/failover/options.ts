@@ -1,8 +1,14 @@
 /**
  * bench:failover command line (pure): --smoke, --trials N, --targets a,b, --tuned-flags "...".
  */
-/** Speaker flags of the Herald targets: defaults (200ms/50ms/300ms) and the contract's "tuned" profile. */
+import { TUNED_SPEAKER_ARGS } from '../../src/lab/main.js';
+
+/**
+ * Speaker flags of the Herald targets: the defaults (probe 200 ms, timeouts 50/100 ms, suspicion 300 ms)
+ * and the lab's "tuned" profile (src/lab/main.ts, shared with `npm run lab -- --tuned`).
+ */
 export const HERALD_DEFAULT_FLAGS: readonly string[] = [];
+export const HERALD_TUNED_FLAGS: readonly string[] = TUNED_SPEAKER_ARGS;
 export const HERALD_TUNED_FLAGS: readonly string[] = [
   '--probe-interval',
   '100ms',

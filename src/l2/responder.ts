@@ -22,6 +22,7 @@ import {
   multicastMac,
   solicitedNodeAddress,
 } from './wire/addresses.js';
+import { fastArp } from './arp-fast.js';
 import { buildArpFrame, buildNeighborAdvertisement } from './wire/builders.js';
 import { L2WireError } from './wire/errors.js';
 import { classifyFrame, type ClassifiedFrame } from './wire/frame.js';
@@ -180,6 +181,13 @@ function decideClassified(c: ClassifiedFrame, ctx: ResponderContext): Decision {
 
 /** Decides what to do with one received frame. Never throws on any input bytes. */
 export function decide(frame: Uint8Array, ctx: ResponderContext): Decision {
+  const fast = fastArp(frame, ctx);
+  if (fast !== undefined) return fast.kind === 'reply' ? fast : drop('not-owned');
+  return decideByDecoding(frame, ctx);
+}
+
+/** The general path: decode the frame, then decide (what the fast path must agree with). */
+export function decideByDecoding(frame: Uint8Array, ctx: ResponderContext): Decision {
   const c = classify(frame);
   if (c.kind === 'reply' || c.kind === 'drop') return c;
   try {
@@ -242,6 +250,11 @@ export interface Examination {
 
 /** `decide` and `conflictOf` together over one decoding of the frame (the announcer's per-frame call). */
 export function examine(frame: Uint8Array, ctx: ResponderContext): Examination {
+  // A plain ARP request from a sender address we do not own can be no conflict: the fast path decides.
+  const fast = fastArp(frame, ctx);
+  if (fast !== undefined) {
+    return { decision: fast.kind === 'reply' ? fast : drop('not-owned'), conflict: undefined };
+  }
   const c = classify(frame);
   if (c.kind === 'reply' || c.kind === 'drop') return { decision: c, conflict: undefined };
   let conflict: Conflict | undefined;

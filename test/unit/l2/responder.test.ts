@@ -4,6 +4,7 @@ import {
   DROP_REASONS,
   conflictOf,
   decide,
+  decideByDecoding,
   examine,
   type Decision,
   type DropReason,
@@ -17,6 +18,7 @@ import {
   parseMac,
   solicitedNodeAddress,
 } from '../../../src/l2/wire/addresses.js';
+import { fastArp } from '../../../src/l2/arp-fast.js';
 import { verifyIcmpv6Checksum } from '../../../src/l2/wire/icmpv6.js';
 import { ipv4Arb, ipv6Arb, macArb } from '../../laws/l2-arbitraries.js';
 import { buildArpFrame, buildNeighborAdvertisement } from '../../../src/l2/wire/builders.js';
@@ -388,5 +390,90 @@ describe('examine: decide and conflictOf over one decoding', () => {
     const both = examine(frame, ctxA());
     expect(both.conflict).toEqual({ ip: V4_OWNED, mac: '02:00:00:00:00:0c' });
     expect(dropOf(both.decision)).toBe('arp-gratuitous');
+  });
+});
+
+describe('the ARP fast path (src/l2/arp-fast.ts)', () => {
+  const OWNED = ['192.0.2.1', '192.0.2.2'];
+  const ipPool = fc.constantFrom(...OWNED, '192.0.2.3', '198.51.100.7').map(parseIpBytes);
+  const macPool = fc.oneof(macArb, fc.constant(HOST_A_MAC), fc.constant(OTHER_MAC));
+  const destination = fc.oneof(fc.constant(BROADCAST_MAC), fc.constant(HOST_A_MAC), macArb);
+  const arpFrame = fc
+    .record({
+      destination,
+      source: macPool,
+      op: fc.constantFrom(ArpOp.REQUEST, ArpOp.REQUEST, ArpOp.REQUEST, ArpOp.REPLY, 3),
+      senderMac: macPool,
+      senderIp: ipPool,
+      targetIp: ipPool,
+      vid: fc.oneof(
+        { arbitrary: fc.constant(null), weight: 4 },
+        { arbitrary: fc.integer({ min: 1, max: 4094 }), weight: 1 },
+      ),
+    })
+    .map((r) =>
+      buildArpFrame(
+        {
+          destination: r.destination,
+          source: r.source,
+          ...(r.vid === null ? {} : { vlan: { pcp: 0, dei: false, vid: r.vid } }),
+        },
+        {
+          op: r.op,
+          senderMac: r.senderMac,
+          senderIp: r.senderIp,
+          targetMac: new Uint8Array(6),
+          targetIp: r.targetIp,
+        },
+      ),
+    );
+  // Also frames with one byte changed anywhere in the header (hlen, plen, ethertype, opcode, ...).
+  const mutated = fc.tuple(arpFrame, fc.nat(41), fc.integer({ min: 0, max: 255 })).map(([f, at, v]) => {
+    const copy = new Uint8Array(f);
+    copy[at] = v;
+    return copy;
+  });
+
+  it('decides exactly as the general path, and only where there can be no conflict', () => {
+    const ctx = ctxA(OWNED);
+    let fastHits = 0;
+    fc.assert(
+      fc.property(fc.oneof(arpFrame, mutated), (frame) => {
+        const fast = fastArp(frame, ctx);
+        if (fast === undefined) return;
+        fastHits++;
+        const general = decideByDecoding(frame, ctx);
+        expect(fast.kind === 'reply' ? fast : { kind: 'drop', reason: 'not-owned' }).toEqual(
+          general.kind === 'reply'
+            ? { kind: 'reply', frame: general.frame }
+            : { kind: 'drop', reason: dropOf(general) },
+        );
+        expect(conflictOf(frame, ctx)).toBeUndefined();
+      }),
+      { numRuns: 3000 },
+    );
+    // The property is about something: the fast path did decide a good share of the frames.
+    expect(fastHits).toBeGreaterThan(100);
+  });
+
+  it('leaves VLAN-tagged frames and claims of an owned sender address to the general path', () => {
+    const request = (vlan: boolean, senderIp: string) =>
+      buildArpFrame(
+        {
+          destination: BROADCAST_MAC,
+          source: OTHER_MAC,
+          ...(vlan ? { vlan: { pcp: 0, dei: false, vid: 7 } } : {}),
+        },
+        {
+          op: ArpOp.REQUEST,
+          senderMac: OTHER_MAC,
+          senderIp: parseIpBytes(senderIp),
+          targetMac: new Uint8Array(6),
+          targetIp: parseIpBytes('192.0.2.1'),
+        },
+      );
+    expect(fastArp(request(true, '192.0.2.9'), ctxA(OWNED))).toBeUndefined();
+    expect(fastArp(request(false, '192.0.2.2'), ctxA(OWNED))).toBeUndefined();
+    expect(fastArp(request(false, '192.0.2.9'), ctxA(OWNED))?.kind).toBe('reply');
   });
 });
