@@ -9,14 +9,6 @@ import { TUNED_SPEAKER_ARGS } from '../../src/lab/main.js';
  */
 export const HERALD_DEFAULT_FLAGS: readonly string[] = [];
 export const HERALD_TUNED_FLAGS: readonly string[] = TUNED_SPEAKER_ARGS;
-export const HERALD_TUNED_FLAGS: readonly string[] = [
-  '--probe-interval',
-  '100ms',
-  '--probe-timeout',
-  '30ms',
-  '--suspicion-timeout',
-  '120ms',
-];
 
 export const ALL_TARGETS = ['keepalived-1s', 'keepalived-0.1s', 'herald-default', 'herald-tuned'] as const;
 export type TargetName = (typeof ALL_TARGETS)[number];
