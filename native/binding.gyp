@@ -10,7 +10,8 @@
         "src/inet_addr.c",
         "src/tcp.c",
         "src/packet.c",
-        "src/packet_args.c"
+        "src/packet_args.c",
+        "src/packet_send.c"
       ],
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
       "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-Wshadow", "-Wformat=2", "-fvisibility=hidden"]

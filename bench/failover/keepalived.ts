@@ -106,13 +106,21 @@ export class KeepalivedTarget implements FailoverTarget {
     return Number.isInteger(pid) && pid > 1 && pidAlive(pid) ? pid : undefined;
   }
 
-  /** SIGKILL to keepalived's parent and its VRRP child (so neither can send a priority-0 advert). */
+  /**
+   * kill -9 of keepalived: SIGSTOP the VRRP child and the parent, then SIGKILL both. Stopping first
+   * matters: the child gets SIGTERM when its parent dies (PR_SET_PDEATHSIG) and, as master, answers it
+   * with a priority-0 advert (a graceful handover, takeover after the skew time only). If the bench is
+   * preempted between two kill() calls, a stopped child cannot run that handler.
+   */
   killOwner(node: NodeInfo): void {
     const instance = this.#instances.get(node.name);
     if (instance === undefined) throw new Error(`no keepalived on ${node.name}`);
     const child = this.#vrrpPid(node);
-    process.kill(instance.proc.pid, 'SIGKILL');
-    if (child !== undefined) process.kill(child, 'SIGKILL');
+    if (child === undefined) throw new Error(`keepalived on ${node.name}: no VRRP child PID`);
+    for (const signal of ['SIGSTOP', 'SIGKILL'] as const) {
+      process.kill(child, signal);
+      process.kill(instance.proc.pid, signal);
+    }
   }
 
   /** A fresh node: the stale VIP removed, keepalived started again (the caller brings the link up). */

@@ -103,6 +103,28 @@ async function waitSteadyPreferring(
   }
 }
 
+const JITTER_ATTEMPTS = 5;
+
+/** A steady owner that is still the same (and still steady) after the random pre-kill delay. */
+async function steadyAfterJitter(
+  topo: Arena,
+  agent: ClientAgent,
+  options: Omit<TrialOptions, 'trials' | 'onTrial'>,
+  expected: string | undefined,
+): Promise<NodeInfo> {
+  let prefer = expected;
+  for (let attempt = 1; attempt <= JITTER_ATTEMPTS; attempt++) {
+    const steady = await waitSteadyPreferring(topo, agent, options, prefer);
+    await sleep(options.random() * options.phaseJitterMs);
+    if (agent.stableServer(options.steadyRequests) === steady.name) return steady;
+    console.error(
+      `failover: ${steady.name} stopped serving steadily during the pre-kill delay; waiting again`,
+    );
+    prefer = undefined;
+  }
+  throw new Error(`no owner stayed steady through the pre-kill delay (${JITTER_ATTEMPTS} attempts)`);
+}
+
 /** Kills the owner and its link together; returns t0 and when the link-down command had finished. */
 async function killTogether(
   topo: Arena,
@@ -127,10 +149,7 @@ export async function runTrials(
   const macs = Object.fromEntries(topo.nodes.map((n) => [n.name, n.mac]));
   let expected: string | undefined;
   for (let trial = 1; trial <= options.trials; trial++) {
-    const steady = await waitSteadyPreferring(topo, agent, options, expected);
-    await sleep(options.random() * options.phaseJitterMs);
-    // Still the same steady owner after the jitter (bounded: waitSteady fails after its timeout).
-    const owner = await waitSteady(topo, agent, options, steady.name);
+    const owner = await steadyAfterJitter(topo, agent, options, expected);
     agent.prune(process.hrtime.bigint() - 10_000n * NS_PER_MS);
     const { killNs, killWallMs, linkDownNs } = await killTogether(topo, target, owner);
     const boundNs = killNs + BigInt(target.trialBoundMs) * NS_PER_MS;

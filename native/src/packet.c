@@ -7,7 +7,7 @@
  *       per wakeup and calls onFrame(Buffer, pkttype); PACKET_OUTGOING (our own frames) is dropped.
  *       A socket error (ENETDOWN on link down) makes libuv stop the watcher: the error is read and cleared
  *       (SO_ERROR), reported to onError, and the watcher is re-armed.
- *   packetSend(handle, frame)            sendto(MSG_DONTWAIT) of one whole Ethernet frame; throws EAGAIN etc.
+ *   packetSend, packetSendMany           see packet_send.c.
  *   packetAttachFilter(handle, insns)    SO_ATTACH_FILTER with [{ code, jt, jf, k }]; [] detaches.
  *   packetMembership(handle, mac, add)   PACKET_ADD/DROP_MEMBERSHIP, PACKET_MR_MULTICAST for a 6-byte MAC.
  *   packetStats(handle)                  PACKET_STATISTICS accumulated (the kernel resets on each read).
@@ -29,6 +29,7 @@
 #include "napi_util.h"
 #include "packet.h"
 #include "packet_args.h"
+#include "packet_send.h"
 
 #ifndef PACKET_IGNORE_OUTGOING
 #define PACKET_IGNORE_OUTGOING 23
@@ -214,6 +215,15 @@ static packet_socket *get_handle(napi_env env, napi_value value, bool allow_clos
   return ps;
 }
 
+bool hn_packet_target_of(napi_env env, napi_value handle, hn_packet_target *out) {
+  packet_socket *ps = get_handle(env, handle, false);
+  if (ps == NULL) {
+    return false;
+  }
+  *out = (hn_packet_target){.fd = ps->fd, .ifindex = ps->ifindex, .protocol = ps->protocol};
+  return true;
+}
+
 /* Attaches (count > 0) or detaches (count == 0) a classic BPF program; returns errno or 0. */
 static int attach_filter(int fd, struct sock_filter *insns, uint32_t count) {
   if (count == 0) {
@@ -334,35 +344,6 @@ static napi_value packet_open(napi_env env, napi_callback_info info) {
   return fd < 0 ? NULL : start_handle(env, argv, fd, &o);
 }
 
-static napi_value packet_send(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
-  packet_socket *ps;
-  bool is_buffer = false;
-  void *data;
-  size_t len;
-  if (!hn_get_args(env, info, "packetSend", 2, argv) || (ps = get_handle(env, argv[0], false)) == NULL) {
-    return NULL;
-  }
-  napi_is_buffer(env, argv[1], &is_buffer);
-  if (!is_buffer || napi_get_buffer_info(env, argv[1], &data, &len) != napi_ok) {
-    hn_throw_type(env, "frame must be a Buffer or Uint8Array");
-    return NULL;
-  }
-  struct sockaddr_ll to = {.sll_family = AF_PACKET,
-                           .sll_protocol = htons((uint16_t)ps->protocol),
-                           .sll_ifindex = ps->ifindex,
-                           .sll_halen = HN_MAC_LEN};
-  if (len >= HN_MAC_LEN) {
-    memcpy(to.sll_addr, data, HN_MAC_LEN);
-  }
-  ssize_t n = sendto(ps->fd, data, len, MSG_DONTWAIT, (struct sockaddr *)&to, sizeof to);
-  if (n < 0) {
-    hn_throw_errno(env, errno, "sendto", "frame of %zu bytes on ifindex %d", len, ps->ifindex);
-    return NULL;
-  }
-  return NULL;
-}
-
 static napi_value packet_attach_filter(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   packet_socket *ps;
@@ -458,7 +439,7 @@ static napi_value packet_close(napi_env env, napi_callback_info info) {
 
 bool herald_packet_init(napi_env env, napi_value exports) {
   return hn_export(env, exports, "packetOpen", packet_open) &&
-         hn_export(env, exports, "packetSend", packet_send) &&
+         herald_packet_send_init(env, exports) &&
          hn_export(env, exports, "packetAttachFilter", packet_attach_filter) &&
          hn_export(env, exports, "packetMembership", packet_membership) &&
          hn_export(env, exports, "packetStats", packet_stats) &&

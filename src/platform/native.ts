@@ -153,6 +153,8 @@ export interface HeraldNativePacket {
     onError: PacketErrorCallback,
   ): PacketHandle;
   packetSend(handle: PacketHandle, frame: Uint8Array): void;
+  /** sendmmsg of up to 1024 frames; returns how many went out (fewer when the queue filled: EAGAIN). */
+  packetSendMany(handle: PacketHandle, frames: readonly Buffer[]): number;
   packetAttachFilter(handle: PacketHandle, filter: readonly BpfInstruction[]): void;
   packetMembership(handle: PacketHandle, mac: Buffer, add: boolean): void;
   packetStats(handle: PacketHandle): PacketStatsInfo;

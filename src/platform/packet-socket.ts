@@ -29,6 +29,8 @@ const PROTOCOLS: Record<PacketProtocol, number> = { arp: ETH_P_ARP, ipv6: ETH_P_
 export const IFNAME_MAX_BYTES = 15;
 const MAC_BYTES = 6;
 const RECEIVE_BUFFER_MAX = 0x7fff_ffff;
+/** Most frames one sendMany call takes (HN_SEND_MANY_MAX in native/src/packet_send.c, the kernel's UIO_MAXIOV). */
+export const SEND_MANY_MAX = 1024;
 
 export interface PacketSocketOptions {
   interface: string;
@@ -66,6 +68,13 @@ export interface PacketSocket extends PacketConn {
   /** The receive buffer the kernel granted (it reports twice the requested size). */
   receiveBufferBytes(): number;
   attachFilter(filter: readonly BpfInstruction[]): void;
+  /**
+   * Sends up to SEND_MANY_MAX whole Ethernet frames with one sendmmsg(2) per 64 frames, in order; returns
+   * how many were sent. Fewer than frames.length: the transmit queue filled (EAGAIN) and the rest were not
+   * sent, or an error stopped the batch after some frames (the next call throws it). An error before any
+   * frame went out is thrown, as by send(). Bad arguments throw PacketSocketOptionError before anything is sent.
+   */
+  sendMany(frames: readonly Uint8Array[]): number;
 }
 
 /** Bad options for openPacketSocket (names the field and the reason). */
@@ -136,6 +145,24 @@ function asBuffer(frame: Uint8Array): Buffer {
   return Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
 }
 
+/** Checks a sendMany batch and returns it as Buffers (views, no copies). */
+export function validateFrames(frames: readonly Uint8Array[]): Buffer[] {
+  if (!Array.isArray(frames)) {
+    throw new PacketSocketOptionError('frames must be an array of Buffer or Uint8Array');
+  }
+  if (frames.length > SEND_MANY_MAX) {
+    throw new PacketSocketOptionError(
+      `frames must hold at most ${SEND_MANY_MAX} frames, got ${frames.length}`,
+    );
+  }
+  return frames.map((frame: unknown, index) => {
+    if (!(frame instanceof Uint8Array)) {
+      throw new PacketSocketOptionError(`frames[${index}] must be a Buffer or Uint8Array`);
+    }
+    return asBuffer(frame);
+  });
+}
+
 function isAgain(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'EAGAIN';
 }
@@ -176,6 +203,10 @@ export function openPacketSocket(
         if (isAgain(error)) return false;
         throw error;
       }
+    },
+    sendMany(frames) {
+      const buffers = validateFrames(frames);
+      return buffers.length === 0 ? 0 : native.packetSendMany(handle, buffers);
     },
     addMembership: (mac) => native.packetMembership(handle, multicastMac(mac), true),
     dropMembership: (mac) => native.packetMembership(handle, multicastMac(mac), false),

@@ -20,6 +20,8 @@ import {
   openPacketSocket,
   PacketSocketOptionError,
   parseMac,
+  SEND_MANY_MAX,
+  validateFrames,
   validateInterfaceName,
   type PacketSocketOptions,
 } from '../../../src/platform/packet-socket.js';
@@ -183,8 +185,46 @@ describe('the addon checks its own arguments too', () => {
     );
     expect(call('packetOpen', { ...base, ifname: 'hpkt-none0' }, noop, noop)).toThrow(/ENODEV/u);
     expect(call('packetSend', {}, Buffer.alloc(1))).toThrow(/handle must be a packet socket handle/u);
+    expect(call('packetSendMany', {}, [Buffer.alloc(1)])).toThrow(/handle must be a packet socket handle/u);
+    expect(call('packetSendMany', {})).toThrow(/packetSendMany expects 2 arguments/u);
     expect(call('packetClose', {})).toThrow(TypeError);
     expect(call('packetStats', 1)).toThrow(TypeError);
+  });
+});
+
+describe('validateFrames (sendMany batches)', () => {
+  it('accepts Buffers and Uint8Arrays, returning Buffer views of the same bytes', () => {
+    const bytes = new Uint8Array([1, 2, 3, 4]).subarray(1, 3);
+    const buffer = Buffer.from([9]);
+    const out = validateFrames([buffer, bytes]);
+    expect(out).toHaveLength(2);
+    expect(out[0]).toBe(buffer);
+    expect(Buffer.isBuffer(out[1])).toBe(true);
+    expect([...out[1]!]).toEqual([2, 3]);
+    bytes[0] = 7; // a view, not a copy
+    expect(out[1]![0]).toBe(7);
+    expect(validateFrames([])).toEqual([]);
+    expect(validateFrames(Array.from({ length: SEND_MANY_MAX }, () => buffer))).toHaveLength(SEND_MANY_MAX);
+  });
+
+  it.each([
+    ['not an array', Buffer.alloc(4), /frames must be an array of Buffer or Uint8Array/u],
+    [
+      'a string element',
+      [Buffer.alloc(1), Buffer.alloc(1), Buffer.alloc(1), 'ff'],
+      /frames\[3\] must be a Buffer or Uint8Array/u,
+    ],
+    ['a number array element', [[1, 2]], /frames\[0\] must be a Buffer or Uint8Array/u],
+    ['an Int16Array', [new Int16Array(4)], /frames\[0\] must be a Buffer/u],
+    ['undefined', [Buffer.alloc(1), undefined], /frames\[1\]/u],
+    [
+      'too many frames',
+      Array.from({ length: SEND_MANY_MAX + 1 }, () => Buffer.alloc(1)),
+      new RegExp(`frames must hold at most ${SEND_MANY_MAX} frames, got ${SEND_MANY_MAX + 1}`, 'u'),
+    ],
+  ])('rejects %s with a PacketSocketOptionError naming the field', (_name, frames, message) => {
+    expect(() => validateFrames(frames as never)).toThrow(PacketSocketOptionError);
+    expect(() => validateFrames(frames as never)).toThrow(message);
   });
 });
 
