@@ -3,7 +3,7 @@
  * Arrows point inward: adapters depend on the pure core, never the reverse.
  */
 const PURE_NPM = '^node_modules/(ip-address)/';
-const SPEAKER_PURE = '^src/speaker/(plan|split-brain|interfaces|exclude-l2)\\.ts$';
+const SPEAKER_PURE = '^src/speaker/(plan|split-brain|interfaces|exclude-l2|snapshot)\\.ts$';
 const PURE_BGP =
   '^src/bgp/(codec\\.ts$|wire/|messages/|attributes/|capabilities/|nlri/|fsm/|rib/|bfd/(codec|fsm)/)';
 

@@ -6,7 +6,6 @@
 import type { Config } from '../config/index.js';
 import type { AnnouncerInterface } from '../l2/announcer/types.js';
 import type { EndpointReadiness, SpeakerNode, SpeakerService } from '../k8s/translate/speaker.js';
-import type { L2StatusDesired } from '../k8s/writers/l2-status.js';
 import { activeYields } from './split-brain.js';
 
 export interface L2StatusView {
@@ -55,7 +54,7 @@ export function macOwner(
  */
 export function staleStatuses(
   snapshot: SpeakerSnapshot,
-  desired: ReadonlyMap<string, L2StatusDesired>,
+  desired: { has(serviceKey: string): boolean },
   self: string,
 ): string[] {
   const ready = readyNodeNames(snapshot);
