@@ -1,15 +1,18 @@
 /**
  * bench:failover (issue #4 §7) — layer-2 failover time, Herald against keepalived, in network namespaces
  * (prefix hbfo; needs root, keepalived, the native addon). Topology: bridge + node-1..3 + client, VIP
- * 192.0.2.200 (bench/failover/topology.ts). Per trial: SIGKILL the owner's daemon and set its link down
- * together (t0), then measure in the client namespace (1) the first gratuitous ARP for the VIP from the
- * new owner and (2) the first successful HTTP request (a new one every 20 ms) answered by another node.
- * Targets, each on the same topology in the same run: keepalived VRRPv3 advert_int 1 s and 0.1 s, Herald
- * with the default and the tuned membership profile. Prints one JSON line per trial, p50/p99/max per
- * target and measure, and Herald / keepalived ratios. With 20 trials p99 (nearest rank) is the maximum.
+ * 192.0.2.200 — keepalived on the bench's own namespaces (bench/failover/topology.ts), each Herald
+ * profile on a lab cluster of the same shape (src/lab, prefix hbfoh). Per trial: kill -9 the owner's
+ * daemon and set its link down together (t0), then measure in the client namespace (1) the first
+ * gratuitous ARP for the VIP from the new owner and (2) the first successful HTTP request (a new one every
+ * 20 ms) answered by another node. Targets, in one run: keepalived VRRPv3 advert_int 1 s and 0.1 s,
+ * Herald with the default and the tuned membership profile. Prints one JSON line per trial, p50/p99/max
+ * per target and measure, and Herald / keepalived ratios. With 20 trials p99 (nearest rank) is the max.
+ * Results and method: docs/benchmarks.md, "bench:failover".
  *
  * Flags: --smoke (2 trials per target), --trials N (default 20), --targets a,b (default all:
- * keepalived-1s,keepalived-0.1s,herald-default,herald-tuned), --tuned-flags "--probe-interval 100ms ...".
+ * keepalived-1s,keepalived-0.1s,herald-default,herald-tuned), --tuned-flags "--probe-interval 50ms ..."
+ * (default: the lab's TUNED_SPEAKER_ARGS).
  */
 import { existsSync } from 'node:fs';
 

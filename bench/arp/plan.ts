@@ -1,7 +1,7 @@
 /**
  * bench:arp's plan (warm-up, latency phase, rate steps; full and --smoke sizes) and the rate search: per
- * responder, the rates go up step by step until a step loses requests twice in a row (one immediate retry
- * absorbs a hiccup on a shared machine) or the generator itself falls short of the rate asked for.
+ * responder, the rates go up step by step until a step loses requests, or the generator itself falls short
+ * of the rate asked for, twice in a row (one immediate retry absorbs a hiccup on a shared machine).
  */
 import type { RunResult } from './protocol.js';
 
@@ -67,20 +67,24 @@ export class RateSearch {
   maxAchievedRate = 0;
   #retried = false;
 
+  /**
+   * A step that lost requests, or where the generator fell short, is retried once (a hiccup on a shared
+   * machine: another process took the CPU for a few hundred milliseconds); a second such step ends the
+   * search. Without loss, a generator-limited step still counts at the rate actually achieved.
+   */
   record(rate: number, result: RunResult): SearchVerdict {
     this.maxAchievedRate = Math.max(this.maxAchievedRate, result.achievedRate);
     const short = generatorLimited(rate, result);
-    if (result.lost === 0) {
-      this.best = Math.max(this.best, short ? Math.floor(result.achievedRate) : rate);
+    if (result.lost === 0) this.best = Math.max(this.best, short ? Math.floor(result.achievedRate) : rate);
+    if (result.lost === 0 && !short) {
       this.#retried = false;
-      if (!short) return 'next';
-      return this.#stop('generator');
+      return 'next';
     }
-    if (!this.#retried && !short) {
+    if (!this.#retried) {
       this.#retried = true;
       return 'retry';
     }
-    this.firstLossyRate = rate;
+    if (result.lost > 0) this.firstLossyRate = rate;
     return this.#stop(short ? 'generator' : 'loss');
   }
 

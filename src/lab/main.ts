@@ -14,17 +14,18 @@ import { runScenarios } from './scenario.js';
 
 export const REQUIRED_TOOLS = ['ip', 'nft', 'curl', 'arping', 'ndisc6', 'kubectl'] as const;
 /**
- * The "tuned" membership profile (docs/membership.md): a failure is declared within probe interval +
- * probe timeout + indirect timeout + suspicion timeout of the last answered probe, about 260 ms here
- * against about 650 ms with the defaults. Shared with bench:failover.
+ * The "tuned" membership profile (docs/membership.md): a failure is declared within about probe interval +
+ * probe timeout + indirect timeout + suspicion timeout after the last answered probe: about 200 ms here
+ * against about 650 ms with the defaults, at about four times the probe traffic. Shared with
+ * bench:failover.
  */
 export const TUNED_SPEAKER_ARGS = [
   '--probe-interval',
-  '100ms',
+  '50ms',
   '--probe-timeout',
-  '25ms',
+  '20ms',
   '--indirect-timeout',
-  '35ms',
+  '30ms',
   '--suspicion-timeout',
   '100ms',
 ];
@@ -47,7 +48,7 @@ same with virtual-machine backends. Removes everything on exit and on Ctrl-C. Se
 Flags:
   --scenario S   pods (backends on the nodes), vms (KubeVirt-style VMs behind the nodes) or all (default)
   --keep         leave the lab running after the scenarios, until Ctrl-C (kubectl hints are printed)
-  --tuned        faster membership failure detection (probe 100ms, timeouts 25ms/35ms, suspicion 100ms instead of 200ms, 50ms/100ms, 300ms)
+  --tuned        faster membership failure detection (probe 50ms, timeouts 20ms/30ms, suspicion 100ms instead of 200ms, 50ms/100ms, 300ms)
   --prefix P     namespace-name prefix (default ${DEFAULT_PREFIX}: ${DEFAULT_PREFIX}br, ${DEFAULT_PREFIX}cp,
                  ${DEFAULT_PREFIX}n1..n3, ${DEFAULT_PREFIX}c); namespaces and /tmp entries with it are
                  removed at start (leftovers of an interrupted run)
