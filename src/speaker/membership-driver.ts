@@ -35,6 +35,8 @@ export class MembershipDriver {
   #peersKey = '';
   #incarnation = 0;
   #absentForInterfaces = false;
+  /** A key exists and this node may have a usable interface: an agent should run. */
+  #wanted = false;
 
   constructor(options: MembershipDriverOptions) {
     this.#o = options;
@@ -45,12 +47,13 @@ export class MembershipDriver {
     return this.#started ? this.#agent?.live() : undefined;
   }
 
-  /** Ready for peers to probe: no agent is wanted, or its socket listens. */
+  /** Ready for peers to probe: no agent is wanted (no key, or no usable interface), or its socket listens. */
   ready(): boolean {
-    return this.#agent === undefined || this.#started;
+    return !this.#wanted || this.#started;
   }
 
   refresh(key: Uint8Array | undefined, pods: readonly unknown[], interfacesUp: boolean | undefined): void {
+    this.#wanted = key !== undefined && interfacesUp !== false;
     if (key === undefined) return;
     const { peers } = peersFromPods(pods, { requireReady: true });
     if (this.#agent === undefined) {

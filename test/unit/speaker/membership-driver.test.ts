@@ -57,7 +57,10 @@ describe('MembershipDriver', () => {
   it('waits for a key and a usable interface before it starts', async () => {
     const { d } = driver('node-a', '127.0.0.1');
     d.refresh(undefined, PODS, true);
+    expect(d.ready()).toBe(true);
+    // Interfaces not read yet: an agent is wanted, so not ready (peers would probe a closed port).
     d.refresh(KEY, PODS, undefined);
+    expect(d.ready()).toBe(false);
     d.refresh(KEY, PODS, false);
     await new Promise((r) => setTimeout(r, 50));
     expect(d.live()).toBeUndefined();
