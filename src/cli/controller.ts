@@ -5,9 +5,11 @@
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { parseDuration } from '../config/duration.js';
-import { runController, type ControllerOptions, type LogLevel } from '../controller/index.js';
+import { runController, type ControllerOptions } from '../controller/index.js';
 import { UsageError, type Command, type CommandIo } from './command.js';
+import { durationFlag, logLevelFlag, nonEmpty, parseListen, readFlags } from './flags.js';
+
+export { parseListen } from './flags.js';
 
 export const CONTROLLER_DEFAULTS = {
   namespace: 'metallb-system',
@@ -20,10 +22,8 @@ export const CONTROLLER_DEFAULTS = {
   memberlistSecret: 'memberlist',
 } as const;
 
-const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 /** client-go: RenewDeadline must exceed JitterFactor (1.2) × RetryPeriod. */
 const JITTER_FACTOR = 1.2;
-const PORT_MAX = 65535;
 
 const USAGE = `Usage: herald controller [--kubeconfig FILE] [flags]
 
@@ -64,44 +64,6 @@ const VALUE_FLAGS: Readonly<Record<string, string>> = {
   '--memberlist-secret': 'memberlistSecret',
 };
 
-/** Splits `HOST:PORT`, `[V6]:PORT` or `:PORT` (all interfaces). */
-export function parseListen(text: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d+)$/.exec(text);
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || !Number.isInteger(port) || port > PORT_MAX) {
-    throw new UsageError(`--metrics-listen "${text}": expected HOST:PORT, [IPv6]:PORT or :PORT`);
-  }
-  const host = m[1] ?? m[2] ?? '';
-  return { host: host === '' ? '0.0.0.0' : host, port };
-}
-
-function durationFlag(flag: string, text: string): number {
-  const parsed = parseDuration(text);
-  if (!parsed.ok) throw new UsageError(`${flag}: ${parsed.reason}`);
-  if (parsed.ms <= 0) throw new UsageError(`${flag}: must be positive, got "${text}"`);
-  return parsed.ms;
-}
-
-function readFlags(args: readonly string[]): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.indexOf('=');
-    const [flag, inline] =
-      arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
-    const key = VALUE_FLAGS[flag];
-    if (key === undefined) {
-      throw new UsageError(flag.startsWith('-') ? `unknown flag ${flag}` : `unexpected argument "${arg}"`);
-    }
-    const value = inline ?? args[++i];
-    if (value === undefined || (inline === undefined && value.startsWith('-') && value !== '-')) {
-      throw new UsageError(`flag ${flag} needs a value`);
-    }
-    values[key] = value;
-  }
-  return values;
-}
-
 function timing(
   v: Record<string, string>,
 ): Pick<ControllerOptions, 'leaseDurationMs' | 'renewDeadlineMs' | 'retryPeriodMs'> {
@@ -123,18 +85,10 @@ function timing(
   return { leaseDurationMs, renewDeadlineMs, retryPeriodMs };
 }
 
-function nonEmpty(flag: string, value: string): string {
-  if (value.trim() === '') throw new UsageError(`${flag} must not be empty`);
-  return value;
-}
-
 /** Parses the flags; `defaultIdentity` is used when --identity is absent. Throws UsageError. */
 export function parseControllerArgs(args: readonly string[], defaultIdentity: string): ControllerOptions {
-  const v = readFlags(args);
-  const logLevel = (v.logLevel ?? CONTROLLER_DEFAULTS.logLevel) as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) {
-    throw new UsageError(`--log-level "${logLevel}": expected one of ${LOG_LEVELS.join(', ')}`);
-  }
+  const v = readFlags(args, VALUE_FLAGS);
+  const logLevel = logLevelFlag(v.logLevel ?? CONTROLLER_DEFAULTS.logLevel);
   return {
     ...(v.kubeconfig !== undefined && { kubeconfig: nonEmpty('--kubeconfig', v.kubeconfig) }),
     namespace: nonEmpty('--namespace', v.namespace ?? CONTROLLER_DEFAULTS.namespace),

@@ -3,11 +3,10 @@
  * (parseSpeakerArgs, unit-tested) into SpeakerOptions and hands them to runSpeaker.
  */
 import { isIP } from 'node:net';
-import { parseDuration } from '../config/duration.js';
 import { DEFAULT_MEMBERSHIP_CONFIG, type MembershipConfig } from '../core/membership/index.js';
-import { runSpeaker, type LogLevel, type SpeakerOptions } from '../speaker/main.js';
+import { runSpeaker, type SpeakerOptions } from '../speaker/main.js';
 import { UsageError, type Command, type CommandIo } from './command.js';
-import { parseListen } from './controller.js';
+import { durationFlag, logLevelFlag, nonEmpty, parseListen, portFlag, readFlags } from './flags.js';
 
 export const SPEAKER_DEFAULTS = {
   namespace: 'metallb-system',
@@ -19,8 +18,6 @@ export const SPEAKER_DEFAULTS = {
   interfacePoll: '1s',
 } as const;
 
-const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const PORT_MAX = 65535;
 const ms = (n: number): string => `${n}ms`;
 
 const USAGE = `Usage: herald speaker --node NAME [--kubeconfig FILE] [flags]
@@ -70,44 +67,6 @@ const VALUE_FLAGS: Readonly<Record<string, string>> = {
 };
 const BOOLEAN_FLAGS: Readonly<Record<string, string>> = { '--ignore-exclude-lb': 'ignoreExcludeLb' };
 
-function readFlags(args: readonly string[]): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    const eq = arg.indexOf('=');
-    const [flag, inline] =
-      arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
-    const bool = BOOLEAN_FLAGS[flag];
-    if (bool !== undefined) {
-      if (inline !== undefined && inline !== 'true' && inline !== 'false') {
-        throw new UsageError(`${flag}: expected true or false, got "${inline}"`);
-      }
-      values[bool] = inline ?? 'true';
-      continue;
-    }
-    const key = VALUE_FLAGS[flag];
-    if (key === undefined)
-      throw new UsageError(flag.startsWith('-') ? `unknown flag ${flag}` : `unexpected argument "${arg}"`);
-    const value = inline ?? args[++i];
-    if (value === undefined || (inline === undefined && value.startsWith('-')))
-      throw new UsageError(`flag ${flag} needs a value`);
-    values[key] = value;
-  }
-  return values;
-}
-
-function durationFlag(flag: string, text: string): number {
-  const parsed = parseDuration(text);
-  if (!parsed.ok) throw new UsageError(`${flag}: ${parsed.reason}`);
-  if (parsed.ms <= 0) throw new UsageError(`${flag}: must be positive, got "${text}"`);
-  return parsed.ms;
-}
-
-function nonEmpty(flag: string, value: string): string {
-  if (value.trim() === '') throw new UsageError(`${flag} must not be empty`);
-  return value;
-}
-
 function membership(v: Record<string, string>): Partial<MembershipConfig> {
   const out: Partial<Record<keyof MembershipConfig, number>> = {};
   const map: [string, string, keyof MembershipConfig][] = [
@@ -126,21 +85,12 @@ function membership(v: Record<string, string>): Partial<MembershipConfig> {
   return out;
 }
 
-function port(text: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1 || n > PORT_MAX)
-    throw new UsageError(`--memberlist-port "${text}": expected 1-${PORT_MAX}`);
-  return n;
-}
-
 /** Parses the flags; throws UsageError naming the flag. */
 export function parseSpeakerArgs(args: readonly string[]): SpeakerOptions {
-  const v = readFlags(args);
+  const v = readFlags(args, VALUE_FLAGS, BOOLEAN_FLAGS);
   if (v.node === undefined)
     throw new UsageError('--node is required (the name of the Node this speaker runs on)');
-  const logLevel = (v.logLevel ?? SPEAKER_DEFAULTS.logLevel) as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel))
-    throw new UsageError(`--log-level "${logLevel}": expected one of ${LOG_LEVELS.join(', ')}`);
+  const logLevel = logLevelFlag(v.logLevel ?? SPEAKER_DEFAULTS.logLevel);
   if (v.memberlistBind !== undefined && isIP(v.memberlistBind) === 0) {
     throw new UsageError(`--memberlist-bind "${v.memberlistBind}": expected an IP address`);
   }
@@ -153,7 +103,10 @@ export function parseSpeakerArgs(args: readonly string[]): SpeakerOptions {
     metricsListen: parseListen(v.metricsListen ?? SPEAKER_DEFAULTS.metricsListen),
     logLevel,
     ...(v.memberlistBind !== undefined && { memberlistBind: v.memberlistBind }),
-    memberlistPort: v.memberlistPort === undefined ? SPEAKER_DEFAULTS.memberlistPort : port(v.memberlistPort),
+    memberlistPort:
+      v.memberlistPort === undefined
+        ? SPEAKER_DEFAULTS.memberlistPort
+        : portFlag('--memberlist-port', v.memberlistPort),
     memberlistSecret: nonEmpty(
       '--memberlist-secret',
       v.memberlistSecret ?? SPEAKER_DEFAULTS.memberlistSecret,

@@ -8,7 +8,9 @@
 import type { Labels } from '../core/labels.js';
 import type { ResourceSnapshot } from '../config/index.js';
 import {
+  CONFIG_KINDS,
   configSnapshotFromCache,
+  type ConfigKind,
   createInformer,
   objectKey,
   RESOURCES,
@@ -23,17 +25,6 @@ import type { ConfigSource, Log } from './ports.js';
 import type { ServiceCaches } from './service-view.js';
 
 const SERVICE_PAGE_SIZE = 5000;
-
-const CONFIG_KINDS = [
-  'ipAddressPools',
-  'l2Advertisements',
-  'bgpAdvertisements',
-  'bgpPeers',
-  'bfdProfiles',
-  'communities',
-  'secrets',
-] as const;
-type ConfigKind = (typeof CONFIG_KINDS)[number];
 
 function sameLabels(a: KubeObject, b: KubeObject): boolean {
   const la = a.metadata?.labels ?? {};

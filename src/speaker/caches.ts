@@ -6,7 +6,9 @@
  */
 import type { ResourceSnapshot } from '../config/index.js';
 import {
+  CONFIG_KINDS,
   configSnapshotFromCache,
+  type ConfigKind,
   createInformer,
   RESOURCES,
   type InformerError,
@@ -16,17 +18,6 @@ import {
   type SupervisedInformer,
 } from '../k8s/index.js';
 import type { Log } from './ports.js';
-
-const CONFIG_KINDS = [
-  'ipAddressPools',
-  'l2Advertisements',
-  'bgpAdvertisements',
-  'bgpPeers',
-  'bfdProfiles',
-  'communities',
-  'secrets',
-] as const;
-type ConfigKind = (typeof CONFIG_KINDS)[number];
 
 /** Node updates matter when labels or conditions change, not when only heartbeat times move. */
 export function nodeRelevant(object: KubeObject, old: KubeObject): boolean {

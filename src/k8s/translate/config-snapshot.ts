@@ -21,6 +21,18 @@ export interface ConfigCaches {
   readonly nodes?: ObjectCache<KubeObject>;
 }
 
+/** The namespaced kinds whose informers feed ConfigCaches (in RESOURCES' spelling): what the apps watch. */
+export const CONFIG_KINDS = [
+  'ipAddressPools',
+  'l2Advertisements',
+  'bgpAdvertisements',
+  'bgpPeers',
+  'bfdProfiles',
+  'communities',
+  'secrets',
+] as const;
+export type ConfigKind = (typeof CONFIG_KINDS)[number];
+
 function sorted(objects: readonly KubeObject[]): KubeObject[] {
   return [...objects].sort((a, b) => {
     const ka = objectKey(a);

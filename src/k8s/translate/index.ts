@@ -13,7 +13,12 @@ export {
   type AnnotationName,
   type AnnotationValue,
 } from './annotations.js';
-export { configSnapshotFromCache, type ConfigCaches } from './config-snapshot.js';
+export {
+  CONFIG_KINDS,
+  configSnapshotFromCache,
+  type ConfigCaches,
+  type ConfigKind,
+} from './config-snapshot.js';
 export {
   classMismatch,
   readServiceStatus,
