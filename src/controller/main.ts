@@ -7,16 +7,15 @@
 import { pino, type DestinationStream } from 'pino';
 import {
   apiLeaseClient,
-  createKubeClient,
-  KubeconfigError,
+  connectKube,
+  untilAborted,
   LeaderElector,
-  loadKubeConfig,
   WorkQueue,
   type KubeClient,
 } from '../k8s/index.js';
 import { Controller, type ControllerParts } from './app.js';
 import { ConfigState } from './config-state.js';
-import { HttpEndpoints } from '../platform/http-endpoints.js';
+import { HttpEndpoints, startEndpoints } from '../platform/http-endpoints.js';
 import { KubeCaches } from './kube-caches.js';
 import { kubeWriters } from './kube-writers.js';
 import { ControllerMetrics } from './metrics.js';
@@ -72,26 +71,14 @@ export function controllerParts(
   };
 }
 
-function waitForAbort(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-}
-
 export async function runController(options: ControllerOptions, io: ControllerIo): Promise<number> {
   const log = pino(
     { level: options.logLevel, base: { component: 'controller', identity: options.identity } },
     io.stdout as DestinationStream,
   );
-  let client: KubeClient;
-  try {
-    client = createKubeClient(
-      loadKubeConfig(options.kubeconfig === undefined ? {} : { path: options.kubeconfig }),
-    );
-  } catch (err) {
-    if (!(err instanceof KubeconfigError)) throw err;
-    io.stderr.write(`herald controller: ${err.message}\n`);
-    return 1;
-  }
+  const report = (line: string): unknown => io.stderr.write(`herald controller: ${line}\n`);
+  const client = connectKube(options.kubeconfig, report);
+  if (client === undefined) return 1;
   const metrics = new ControllerMetrics();
   const controller = new Controller(controllerParts(options, client, log, metrics));
   const http = new HttpEndpoints({
@@ -99,14 +86,7 @@ export async function runController(options: ControllerOptions, io: ControllerIo
     registry: metrics.registry,
     health: controller,
   });
-  try {
-    await http.start();
-  } catch (err) {
-    io.stderr.write(
-      `herald controller: cannot listen on ${options.metricsListen.host}:${options.metricsListen.port}: ${String(err)}\n`,
-    );
-    return 1;
-  }
+  if (!(await startEndpoints(http, report))) return 1;
   log.info(
     {
       namespace: options.namespace,
@@ -117,7 +97,7 @@ export async function runController(options: ControllerOptions, io: ControllerIo
     'controller started',
   );
   controller.start(io.signal);
-  await waitForAbort(io.signal);
+  await untilAborted(io.signal);
   log.info({}, 'stopping: releasing the lease');
   await controller.stop();
   await http.stop();

@@ -46,3 +46,9 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<b
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** Resolves when `signal` aborts (at once if it already has): how the apps wait for SIGTERM/SIGINT. */
+export function untilAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}

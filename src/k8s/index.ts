@@ -16,9 +16,11 @@
  */
 export { Backoff, backoffDelay, type BackoffOptions } from './backoff.js';
 export { createInformer, createKubeClient, type KubeClient } from './client.js';
+export { connectKube } from './connect.js';
 export {
   sleep,
   systemClock,
+  untilAborted,
   systemWallClock,
   type Clock,
   type TimerHandle,

@@ -37,6 +37,11 @@ export class HttpEndpoints {
 
   constructor(private readonly options: HttpEndpointsOptions) {}
 
+  /** HOST:PORT as configured. */
+  get listen(): string {
+    return `${this.options.host}:${this.options.port}`;
+  }
+
   /** The bound port (after start). */
   get port(): number {
     const address = this.server?.address();
@@ -87,5 +92,16 @@ export class HttpEndpoints {
         .writeHead(HTTP_ERROR, { 'content-type': 'text/plain' })
         .end(`${err instanceof Error ? err.message : String(err)}\n`);
     }
+  }
+}
+
+/** Starts `http`; a failure to listen is reported as one line naming the address. */
+export async function startEndpoints(http: HttpEndpoints, report: (line: string) => void): Promise<boolean> {
+  try {
+    await http.start();
+    return true;
+  } catch (err) {
+    report(`cannot listen on ${http.listen}: ${String(err)}`);
+    return false;
   }
 }

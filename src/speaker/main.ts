@@ -12,12 +12,11 @@ import { setMaxListeners } from 'node:events';
 import { parseConfig, formatConfigError, type Config, type ResourceSnapshot } from '../config/index.js';
 import {
   asRecord,
-  createKubeClient,
+  connectKube,
   endpointReadiness,
   EventRecorder,
-  KubeconfigError,
   L2StatusWriter,
-  loadKubeConfig,
+  untilAborted,
   MEMBERLIST_SECRET_KEY,
   speakerNodeFrom,
   speakerServiceFrom,
@@ -27,7 +26,7 @@ import {
 } from '../k8s/index.js';
 import { Announcer } from '../l2/index.js';
 import { ARP_FILTER, ICMPV6_ND_FILTER } from '../platform/bpf.js';
-import { HttpEndpoints } from '../platform/http-endpoints.js';
+import { HttpEndpoints, startEndpoints } from '../platform/http-endpoints.js';
 import { openPacketSocket } from '../platform/packet-socket.js';
 import { SpeakerCaches } from './caches.js';
 import { EXCLUDE_L2_CONFIGMAP, excludeL2FromConfigMap } from './exclude-l2.js';
@@ -61,11 +60,6 @@ const timers = {
  * event loop is busy (a recompute, a GC pause) is answered late rather than lost.
  */
 export const PACKET_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
-
-function waitForAbort(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-}
 
 function secretBytes(object: KubeObject | undefined): Uint8Array | undefined {
   const data = asRecord(asRecord(object)?.data);
@@ -329,37 +323,23 @@ export async function runSpeaker(options: SpeakerOptions, io: SpeakerIo): Promis
     { level: options.logLevel, base: { component: 'speaker', node: options.node } },
     io.stdout as DestinationStream,
   );
-  let client: KubeClient;
-  try {
-    client = createKubeClient(
-      loadKubeConfig(options.kubeconfig === undefined ? {} : { path: options.kubeconfig }),
-    );
-  } catch (err) {
-    if (!(err instanceof KubeconfigError)) throw err;
-    io.stderr.write(`herald speaker: ${err.message}\n`);
-    return 1;
-  }
+  const report = (line: string): unknown => io.stderr.write(`herald speaker: ${line}\n`);
+  const client = connectKube(options.kubeconfig, report);
+  if (client === undefined) return 1;
   const speaker = new Speaker(options, client, log);
   const http = new HttpEndpoints({
     ...options.metricsListen,
     registry: speaker.metrics.registry,
     health: speaker,
   });
-  try {
-    await http.start();
-  } catch (err) {
-    io.stderr.write(
-      `herald speaker: cannot listen on ${options.metricsListen.host}:${options.metricsListen.port}: ${String(err)}\n`,
-    );
-    return 1;
-  }
+  if (!(await startEndpoints(http, report))) return 1;
   log.info({ namespace: options.namespace, metricsPort: http.port }, 'speaker started');
   const run = new AbortController();
   // One listener per informer and watch request: more than the default 10 on purpose.
   setMaxListeners(100, run.signal);
   io.signal.addEventListener('abort', () => run.abort(), { once: true });
   await speaker.start(run.signal);
-  await waitForAbort(io.signal);
+  await untilAborted(io.signal);
   log.info({}, 'stopping: handing over');
   await speaker.stop();
   await http.stop();

@@ -1,9 +1,14 @@
 /** HttpEndpoints on loopback (port 0): /metrics from the given registry, /healthz and /readyz as JSON. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpEndpoints, type Probe } from '../../../src/platform/http-endpoints.js';
+import { Registry } from 'prom-client';
+import { HttpEndpoints, startEndpoints, type Probe } from '../../../src/platform/http-endpoints.js';
 import { ControllerMetrics } from '../../../src/controller/metrics.js';
 
 let server: HttpEndpoints | undefined;
+const HEALTHY = {
+  readyz: (): Probe => ({ ok: true, detail: {} }),
+  healthz: (): Probe => ({ ok: true, detail: {} }),
+};
 
 afterEach(async () => {
   await server?.stop();
@@ -60,5 +65,30 @@ describe('HttpEndpoints', () => {
       health: { readyz: () => ({ ok: true, detail: {} }), healthz: () => ({ ok: true, detail: {} }) },
     });
     await expect(second.start()).rejects.toThrow(/EADDRINUSE/);
+  });
+});
+
+describe('startEndpoints', () => {
+  it('reports an address already in use, naming it, instead of throwing', async () => {
+    const first = new HttpEndpoints({
+      host: '127.0.0.1',
+      port: 0,
+      registry: new Registry(),
+      health: HEALTHY,
+    });
+    await first.start();
+    try {
+      const second = new HttpEndpoints({
+        host: '127.0.0.1',
+        port: first.port,
+        registry: new Registry(),
+        health: HEALTHY,
+      });
+      const lines: string[] = [];
+      expect(await startEndpoints(second, (l) => lines.push(l))).toBe(false);
+      expect(lines[0]).toContain(`cannot listen on 127.0.0.1:${first.port}`);
+    } finally {
+      await first.stop();
+    }
   });
 });
