@@ -11,7 +11,7 @@
  *   anything (startup.ts);
  * - high availability: leader election on a Lease; all writes stop when the term ends (app.ts);
  * - IPAddressPool status counters (pool-status.ts), the memberlist Secret, /metrics /healthz /readyz
- *   (metrics.ts, http.ts), pino JSON logs (main.ts).
+ *   (metrics.ts; the HTTP endpoints in src/platform/http-endpoints.ts), pino JSON logs (main.ts).
  *
  * The logic talks to Kubernetes only through the ports of ports.ts (tested with a recording fake);
  * kube-caches.ts, kube-writers.ts and service-view.ts implement them over src/k8s.
