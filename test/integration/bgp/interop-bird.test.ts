@@ -210,10 +210,18 @@ describe.skipIf(skip !== undefined)('bgp-ts-lite with BIRD 2', () => {
     expect(await protocol('gt')).toMatch(/BGP state:\s+Established/);
     // The failing sessions have been trying since beforeAll: give them NEVER_UP_MS (several attempts).
     await sleep(Math.max(0, sessionsStartedAt + NEVER_UP_MS - Date.now()));
-    for (const id of ['bad', 'mh1', 'gt2']) {
+    for (const id of ['bad', 'mh1']) {
       expect(a.events(id, 'established')).toEqual([]);
       expect(await protocol(id)).not.toMatch(/BGP state:\s+Established/);
     }
+    // gt2: BIRD enforces GTSM and we send TTL 1. BIRD applies IP_MINTTL to its outgoing connection only
+    // after starting connect() (bgp_connect), so on a loaded machine our OPEN can slip in first and our
+    // side may see a short-lived Established (seen once in CI). BIRD itself never gets there, and our
+    // route never reaches it.
+    expect(await protocol('gt2')).not.toMatch(/BGP state:\s+Established/);
+    const routes = await show('show route');
+    expect(routes).toContain('203.0.113.96/28'); // gt's route: the listing does show ours
+    expect(routes).not.toContain('203.0.113.208/28');
     expect(a.events('bad', 'warning').map((w) => w.message)).toContainEqual(
       expect.stringMatching(/timed out/),
     );
