@@ -5,7 +5,12 @@
  */
 import type { Config } from '../config/index.js';
 import type { AnnouncerInterface } from '../l2/announcer/types.js';
-import type { EndpointReadiness, SpeakerNode, SpeakerService } from '../k8s/translate/speaker.js';
+import {
+  nodeReady,
+  type EndpointReadiness,
+  type SpeakerNode,
+  type SpeakerService,
+} from '../k8s/translate/speaker.js';
 import { activeYields } from './split-brain.js';
 
 export interface L2StatusView {
@@ -70,11 +75,7 @@ export function staleStatuses(
 }
 
 function readyNodeNames(snapshot: SpeakerSnapshot): Set<string> {
-  return new Set(
-    snapshot.nodes
-      .filter((n) => n.conditions.some((c) => c.type === 'Ready' && c.status === 'True'))
-      .map((n) => n.name),
-  );
+  return new Set(snapshot.nodes.filter((n) => nodeReady(n)).map((n) => n.name));
 }
 
 export function yieldContext(snapshot: SpeakerSnapshot): Parameters<typeof activeYields>[1] {
